@@ -1,0 +1,325 @@
+"""The `netlead` command: parse, call the Python API, print. Nothing is computed here."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from netlead.errors import NetleadError
+
+app = typer.Typer(
+    help="netlead: Cost per Net Sales Lead Issued, the gross→net waterfall and cohort ROI, from one "
+    "agreement (netlead.yaml) between marketing, sales and finance.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Unit(str, Enum):
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+
+
+class Kind(str, Enum):
+    leads = "leads"
+    lead_events = "lead_events"
+    opportunities = "opportunities"
+    opportunity_stages = "opportunity_stages"
+    costs = "costs"
+
+
+WorkspaceOpt = Annotated[
+    str,
+    typer.Option("--workspace", "-w", envvar="NETLEAD_WORKSPACE",
+                 help="Workspace folder (holds netlead.yaml and netlead.duckdb). "
+                      "Default: $NETLEAD_WORKSPACE, else the current folder."),
+]
+FromOpt = Annotated[str | None, typer.Option(
+    "--from", help="First period: a date (2026-10-01) or a label (2026-W40, 2026-10, 2026-Q4). "
+                   "Default: the first period holding any data.")]
+ToOpt = Annotated[str | None, typer.Option(
+    "--to", help="Last period, as --from. Default: the period holding --as-of.")]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="Count only what happened up to this moment (a date alone: the end of that day, "
+                    "in the agreement's timezone). Default: now.")]
+ByOpt = Annotated[Unit, typer.Option("--by", help="Period length.")]
+FormatOpt = Annotated[Format, typer.Option(
+    "--format", "-f", help="table for people; json or csv for machines (keys as METRICS.md lists them).")]
+MetaOpt = Annotated[bool, typer.Option(
+    "--meta", help="With --format json: wrap the rows as {meta: {agreement versions, hashes, as_of}, rows}.")]
+
+
+def _open(workspace: str):
+    import netlead
+
+    return netlead.open(workspace)
+
+
+def _fail(error: NetleadError) -> None:
+    errors.print(f"[bold red]error:[/] {error.message}", highlight=False, markup=True, soft_wrap=True)
+    if error.hint:
+        errors.print(error.hint, highlight=False, markup=False, soft_wrap=True)
+    raise typer.Exit(code=1)
+
+
+def _print_result(result, fmt: Format, meta: bool, title: str, pivot: tuple[str, str, str] | None = None):
+    from netlead import output
+
+    rows = result.rows()
+    columns = result.table.column_names
+    if fmt is Format.json:
+        sys.stdout.write(output.dumps({"meta": result.meta, "rows": rows} if meta else rows) + "\n")
+    elif fmt is Format.csv:
+        sys.stdout.write(output.to_csv(rows, columns))
+    else:
+        console.print(_rich_table(rows, columns, title, pivot))
+        versions = ", ".join(f"v{v['version']} from {v['effective_from']}" + (
+            f" (restated: {v['restatement']})" if v["restatement"] else "") for v in result.meta["agreement"])
+        console.print(f"agreement {versions} · as of {result.meta['as_of']} · {result.meta['currency']}",
+                      style="dim", highlight=False)
+
+
+def _rich_table(rows, columns, title, pivot):
+    """A table for people; `pivot` (row key, column key, value) turns long rows into a grid."""
+    from netlead.output import cell_text
+
+    table = Table(title=title, title_justify="left", header_style="bold")
+    if pivot:
+        row_key, column_key, value_key = pivot
+        heads = list(dict.fromkeys(r[column_key] for r in rows))
+        grid: dict[str, dict[str, object]] = {}
+        for r in rows:
+            grid.setdefault(r[row_key], {})[r[column_key]] = r[value_key]
+        table.add_column(row_key)
+        for head in heads:
+            table.add_column(head.replace("_", " "), justify="right")
+        for key, cells in grid.items():
+            table.add_row(str(key), *(cell_text(cells.get(h)) for h in heads))
+        return table
+    for column in columns:
+        if column != "period_start":
+            table.add_column(column.replace("_", " "), justify="left" if column in ("period", "channel") else "right")
+    for r in rows:
+        table.add_row(*(cell_text(r[c]) for c in columns if c != "period_start"))
+    return table
+
+
+@app.command()
+def init(directory: Annotated[Path, typer.Argument(help="Folder for the new workspace.")]):
+    """Make a new workspace: a commented netlead.yaml (an existing one is kept) and an empty store."""
+    import netlead
+
+    try:
+        netlead.init(directory).close()
+    except NetleadError as e:
+        _fail(e)
+    console.print(f"Workspace ready in {directory}. Edit {directory / 'netlead.yaml'} with marketing, "
+                  f"sales and finance, then `netlead import KIND FILE... -w {directory}`.", highlight=False)
+
+
+@app.command("import")
+def import_(
+    kind: Annotated[Kind | None, typer.Argument(help="What the files hold (canonical files).")] = None,
+    files: Annotated[list[Path] | None, typer.Argument(help="CSV, Parquet or JSON lines files; gzip too.")] = None,
+    crm: Annotated[str | None, typer.Option("--from", help="A CRM export: hubspot or salesforce.")] = None,
+    mapping: Annotated[Path | None, typer.Option("--map", help="A mapping file for any other CSV export.")] = None,
+    workspace: WorkspaceOpt = ".",
+):
+    """Import files into the store. Each file is one transaction; importing a file again changes
+    nothing; bad rows are quarantined with file, row, column and reason (`netlead quarantine`).
+
+    Canonical files: `netlead import leads leads.csv`. CRM exports: `netlead import --from hubspot
+    contacts.csv deals.csv`, or through your own mapping: `netlead import --map my-crm.yaml FILE...`."""
+    paths = list(files or [])
+    if crm or mapping:
+        if kind is not None:
+            paths.insert(0, Path(kind.value))
+        if crm and mapping:
+            _fail(NetleadError("give --from or --map, not both"))
+    elif kind is None or not paths:
+        _fail(NetleadError("nothing to import", "Usage: netlead import KIND FILE...  (KIND: "
+                           + ", ".join(k.value for k in Kind) + ")"))
+    try:
+        with _open(workspace) as ws:
+            if crm or mapping:
+                results = ws.import_mapped(crm or mapping, paths)
+            else:
+                results = _import_with_progress(ws, kind.value, paths)
+    except NetleadError as e:
+        _fail(e)
+    _print_import_results(results)
+
+
+def _import_with_progress(ws, kind, paths):
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    big = sum(p.stat().st_size for p in paths if p.exists()) > 4_000_000
+    if not big:
+        return ws.import_files(kind, paths)
+    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                  TimeRemainingColumn(), console=errors, transient=True) as progress:
+        task = progress.add_task(f"importing {kind}", total=None)
+
+        def report(done, total):
+            progress.update(task, completed=done, total=total)
+
+        return ws.import_files(kind, paths, progress=report)
+
+
+def _print_import_results(results):
+    table = Table(header_style="bold")
+    for column in ("kind", "file", "loaded", "updated", "unchanged", "quarantined"):
+        table.add_column(column, justify="left" if column in ("kind", "file") else "right")
+    notes = []
+    for r in results:
+        table.add_row(r.kind, Path(r.file).name, f"{r.loaded:,}", f"{r.updated:,}", f"{r.unchanged:,}",
+                      f"{r.quarantined:,}")
+        notes.extend(f"{Path(r.file).name}: {note}" for note in r.notes)
+    console.print(table)
+    for note in notes:
+        console.print(f"note: {note}", highlight=False)
+    if any(r.quarantined for r in results):
+        console.print("See why rows were rejected with `netlead quarantine`.", highlight=False)
+
+
+@app.command()
+def check(workspace: WorkspaceOpt = ".", fmt: FormatOpt = Format.table):
+    """Validate the agreement and the data, and say what the store holds."""
+    from netlead import output
+
+    try:
+        with _open(workspace) as ws:
+            report = ws.check()
+    except NetleadError as e:
+        _fail(e)
+    if fmt is Format.json:
+        sys.stdout.write(output.dumps(report) + "\n")
+        return
+    console.print("Agreement: valid, versions " + ", ".join(
+        f"{v['version']} from {v['effective_from']}" for v in report["agreement"]), highlight=False)
+    for attribute in report["assumed_attributes"]:
+        console.print(f"warning: the agreement names {attribute!r}, taken as a lead attribute "
+                      "(no leads imported yet to check it against)", highlight=False)
+    for line in report["lines"]:
+        console.print(line, highlight=False)
+
+
+@app.command()
+def quarantine(workspace: WorkspaceOpt = ".", fmt: FormatOpt = Format.table,
+               limit: Annotated[int, typer.Option(help="Rows to show in a table (json/csv: all).")] = 50):
+    """List the rows imports rejected: kind, file, row, column, value and why."""
+    from netlead import output
+
+    try:
+        with _open(workspace) as ws:
+            rows = ws.quarantine().to_pylist()
+    except NetleadError as e:
+        _fail(e)
+    columns = ["import_id", "kind", "file", "row_number", "column_name", "value", "reason"]
+    if fmt is Format.json:
+        sys.stdout.write(output.dumps(rows) + "\n")
+    elif fmt is Format.csv:
+        sys.stdout.write(output.to_csv(rows, columns))
+    else:
+        table = Table(title=f"quarantine: {len(rows):,} rows", title_justify="left", header_style="bold")
+        for column in columns[1:]:
+            table.add_column(column.replace("_", " "))
+        for r in rows[:limit]:
+            table.add_row(*(output.cell_text(r[c]) if c == "row_number" else (r[c] or "") for c in columns[1:]))
+        console.print(table)
+
+
+@app.command()
+def lead(lead_id: Annotated[str, typer.Argument(help="The lead's id.")],
+         workspace: WorkspaceOpt = ".", as_of: AsOfOpt = None, fmt: FormatOpt = Format.table):
+    """Why a lead is or is not net: its status, reason, the rule and the evidence (D2–D6)."""
+    from netlead import output
+
+    try:
+        with _open(workspace) as ws:
+            explained = ws.lead(lead_id, as_of=as_of)
+    except NetleadError as e:
+        _fail(e)
+    if fmt is not Format.table:
+        sys.stdout.write(output.dumps(explained) + "\n")
+        return
+    table = Table(show_header=False, title=f"lead {lead_id}", title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in explained.items():
+        if key == "evidence" and isinstance(value, dict):
+            for answer in value.get("answers", []):
+                recorded = f" (recorded {answer['recorded_at']}, {answer['source']})" if answer["recorded_at"] else ""
+                counted = "counts" if answer["counted"] else "does not count"
+                table.add_row(f"evidence: {answer['field']}",
+                              f"{answer['value'] or '—'}{recorded} · {counted}")
+            table.add_row("evidence needed", f"{value['min_answers']} answer(s), appointment {value['appointment']}")
+            table.add_row("evidence sufficient at", output.cell_text(value.get("sufficient_at")))
+            continue
+        table.add_row(key.replace("_", " "), output.dumps(value) if isinstance(value, list | dict)
+                      else output.cell_text(value))
+    console.print(table)
+
+
+@app.command()
+def waterfall(workspace: WorkspaceOpt = ".", by: ByOpt = Unit.month, from_: FromOpt = None,
+              to: ToOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table, meta: MetaOpt = False):
+    """Gross leads to net leads per period, each subtraction with its reason, in the agreement's
+    order; not-ready leads go to nurture (D1–D4)."""
+    try:
+        with _open(workspace) as ws:
+            result = ws.waterfall(by=by.value, from_=from_, to=to, as_of=as_of)
+    except NetleadError as e:
+        _fail(e)
+    _print_result(result, fmt, meta, "gross → net waterfall", pivot=("period", "reason", "count"))
+
+
+@app.command()
+def cpnsli(workspace: WorkspaceOpt = ".", by: ByOpt = Unit.month, from_: FromOpt = None, to: ToOpt = None,
+           as_of: AsOfOpt = None,
+           by_channel: Annotated[bool, typer.Option("--by-channel", help="One row per period and channel (D9).")] = False,
+           fmt: FormatOpt = Format.table, meta: MetaOpt = False):
+    """Cost per Net Sales Lead Issued: total marketing investment under the cost policy / net sales
+    leads issued, per period (D5–D8) or per channel with shared costs spread as agreed (D9)."""
+    try:
+        with _open(workspace) as ws:
+            result = ws.cpnsli(by=by.value, from_=from_, to=to, as_of=as_of, by_channel=by_channel)
+    except NetleadError as e:
+        _fail(e)
+    _print_result(result, fmt, meta, "cost per net sales lead issued")
+
+
+@app.command()
+def demo(directory: Annotated[Path, typer.Argument(help="Folder for the demo workspace.")] = Path("netlead-demo"),
+         leads: Annotated[int, typer.Option(help="How many leads to generate.")] = 50_000,
+         seed: Annotated[int, typer.Option(help="Seed of the generator.")] = 7):
+    """Generate two years of realistic sample data, import it into a new workspace in DIRECTORY,
+    and print the waterfall and the cost per net sales lead issued by quarter."""
+    from netlead.demo import run_demo
+
+    try:
+        ws = run_demo(directory, leads=leads, seed=seed, say=lambda text: errors.print(text, highlight=False))
+    except NetleadError as e:
+        _fail(e)
+    with ws:
+        _print_result(ws.waterfall(by="quarter"), Format.table, False, "gross → net waterfall",
+                      pivot=("period", "reason", "count"))
+        _print_result(ws.cpnsli(by="quarter"), Format.table, False, "cost per net sales lead issued")
+    console.print(f"Try: netlead cpnsli --by-channel -w {directory}   ·   netlead lead LEAD_ID -w {directory}",
+                  highlight=False)

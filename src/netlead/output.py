@@ -1,0 +1,80 @@
+"""Printing metric tables: Rich tables for people, JSON and CSV for machines (METRICS.md
+"Machine-readable output": numbers as numbers, nulls as null, dates YYYY-MM-DD, money unrounded)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+from decimal import Decimal
+from typing import Any
+
+FORMATS = ("table", "json", "csv")
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def to_json_value(value: Any) -> Any:
+    """A cell as the JSON module can write it (Decimals are handled by `dumps`)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def decimal_text(value: Decimal) -> str:
+    """A Decimal as a plain JSON number, exactly (no exponent, no rounding)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def dumps(value: Any) -> str:
+    """JSON for metric rows and their meta; Decimals are written exactly, as numbers."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k))}: {dumps(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(dumps(v) for v in value) + "]"
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    return json.dumps(to_json_value(value), ensure_ascii=False)
+
+
+def neutralise(text: str) -> str:
+    """A text cell that a spreadsheet would run as a formula is prefixed with a quote."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        cells = []
+        for column in columns:
+            value = row.get(column)
+            if value is None:
+                cells.append("")
+            elif isinstance(value, str):
+                cells.append(neutralise(value))
+            elif isinstance(value, Decimal):
+                cells.append(decimal_text(value))
+            else:
+                cells.append(to_json_value(value))
+        writer.writerow(cells)
+    return buffer.getvalue()
+
+
+def cell_text(value: Any) -> str:
+    """How a value reads in a table for people: money and ratios rounded for the eye only."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float | Decimal):
+        number = float(value)
+        return f"{number:,.2f}" if abs(number) >= 1 or number == 0 else f"{number:.4f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)

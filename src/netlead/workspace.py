@@ -1,0 +1,264 @@
+"""A workspace: a folder holding the agreement (`netlead.yaml`) and the store (`netlead.duckdb`).
+
+Every number is computed by `netlead.metrics` in the store; this class opens the two together,
+keeps the store's record of agreement versions honest (SPEC "The agreement file"), runs each
+import in one transaction with the rebuild of the metric facts, and names the versions and the
+`as_of` each result used."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from netlead import agreement as agreement_module
+from netlead import metrics, store
+from netlead.errors import NetleadError, WorkspaceError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+AGREEMENT_FILE = "netlead.yaml"
+STORE_FILE = "netlead.duckdb"
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    """A metric table (Arrow, columns in METRICS.md order) and what produced it."""
+
+    table: pa.Table
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return self.table.to_pylist()
+
+    def to_pandas(self):
+        return self.table.to_pandas()
+
+
+def init(path: str | Path, agreement_text: str | None = None) -> Workspace:
+    """Make a new workspace in `path`: a commented netlead.yaml (kept when the folder already has
+    one, or `agreement_text` when given) and an empty store. Refuses a folder that holds a store."""
+    folder = Path(path)
+    if (folder / STORE_FILE).exists():
+        raise WorkspaceError(
+            f"{folder / STORE_FILE} already exists: {folder} is a workspace",
+            "Use it with `--workspace`, or choose an empty folder.",
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    agreement_path = folder / AGREEMENT_FILE
+    if agreement_text is not None:
+        agreement_path.write_text(agreement_text)
+    elif not agreement_path.exists():
+        agreement_path.write_text(agreement_module.template(dt.date.today()))
+    agreement = agreement_module.load(agreement_path)
+    con = store.connect(folder / STORE_FILE, agreement.calendar.timezone)
+    return Workspace(folder, con, agreement)
+
+
+def open(path: str | Path, today: dt.date | None = None) -> Workspace:  # noqa: A001 - the API's name
+    """Open the workspace in `path` (a folder holding netlead.yaml and netlead.duckdb).
+
+    `today` stands in for the wall clock when deciding whether an agreement change would alter a
+    quarter already under way."""
+    folder = Path(path)
+    agreement_path = folder / AGREEMENT_FILE
+    if not agreement_path.exists():
+        raise WorkspaceError(
+            f"no {AGREEMENT_FILE} in {folder}",
+            "Create a workspace with `netlead init DIR`, or point --workspace / NETLEAD_WORKSPACE at one.",
+        )
+    if not (folder / STORE_FILE).exists():
+        raise WorkspaceError(
+            f"no store ({STORE_FILE}) in {folder}", "Run `netlead init DIR` to create an empty one."
+        )
+    first_look = agreement_module.load(agreement_path)
+    con = store.connect(folder / STORE_FILE, first_look.calendar.timezone)
+    attributes = store.attribute_names(con, "leads")
+    agreement = agreement_module.load(agreement_path, attributes=attributes or None)
+    workspace = Workspace(folder, con, agreement)
+    workspace._record_versions(today or dt.date.today())
+    return workspace
+
+
+class Workspace:
+    """The agreement and the store of one team, and every metric over them."""
+
+    def __init__(self, path: Path, con, agreement):
+        self.path = path
+        self.con = con
+        self.agreement = agreement
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- agreement versions ---------------------------------------------------------------
+
+    def _record_versions(self, today: dt.date) -> None:
+        """Refuse a change to a quarter already under way unless it is a restatement (SPEC
+        "The agreement file"); record accepted versions and rebuild the facts when they moved."""
+        recorded = {
+            row[0]: row[1]
+            for row in self.con.execute("SELECT effective_from, hash FROM agreement_versions").fetchall()
+        }
+        current = {v.effective_from: v for v in self.agreement.versions}
+        if recorded == {d: v.hash for d, v in current.items()}:
+            return
+        has_data = self.con.execute("SELECT count(*) FROM imports").fetchone()[0] > 0
+        quarter_start = self.agreement.calendar.quarter_start(today)
+        name = self.agreement.path.name
+        issues = []
+        if has_data:
+            for day, version in current.items():
+                changed = recorded.get(day) != version.hash
+                if changed and day <= quarter_start and version.restatement is None:
+                    issues.append(
+                        f"{name}:{version.line}: version {version.version} (effective_from {day}) "
+                        f"would change a quarter already under way (this quarter began {quarter_start}) — "
+                        f"allowed: an effective_from after {quarter_start}, or `restatement: {{reason: ...}}`"
+                    )
+            for day in recorded.keys() - current.keys():
+                if day <= quarter_start:
+                    issues.append(
+                        f"{name}:1: the version effective from {day} was removed, which would change "
+                        f"quarters already reported — allowed: keep it, or replace it by a version with "
+                        f"effective_from {day} and `restatement: {{reason: ...}}`"
+                    )
+        if issues:
+            from netlead.errors import AgreementError
+
+            raise AgreementError(issues, "The store keeps the versions it has already reported under.")
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("DELETE FROM agreement_versions")
+            for version in self.agreement.versions:
+                self.con.execute(
+                    "INSERT INTO agreement_versions VALUES (?, ?, ?, ?, ?, now())",
+                    [
+                        version.effective_from,
+                        version.version,
+                        version.hash,
+                        self.agreement.text_of(version),
+                        version.restatement.reason if version.restatement else None,
+                    ],
+                )
+            if has_data:
+                metrics.refresh(self.con, self.agreement)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    # -- data in --------------------------------------------------------------------------
+
+    def import_files(self, kind: str, files: list[str | Path], progress=None) -> list[store.ImportResult]:
+        """Import canonical files (CSV, Parquet or JSON lines, gzip too) of one kind, each file in
+        one transaction together with the rebuild of the metric facts. Bad rows are quarantined."""
+        if kind not in store.KINDS:
+            raise NetleadError(f"unknown kind {kind!r}", f"Allowed: {', '.join(store.KINDS)}.")
+        results = []
+        for file in files:
+            results.append(self._in_transaction(lambda f=file: store.import_file(
+                self.con, kind, Path(f), self.agreement, progress=progress
+            )))
+        return results
+
+    def import_mapped(self, mapping: str | Path, files: list[str | Path]) -> list[store.ImportResult]:
+        """Import CRM exports through a mapping: `hubspot`, `salesforce` or a mapping file."""
+        from netlead import crm
+
+        return self._in_transaction(
+            lambda: crm.import_mapped(self.con, mapping, [Path(f) for f in files], self.agreement)
+        )
+
+    def _in_transaction(self, work):
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            result = work()
+            metrics.refresh(self.con, self.agreement)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return result
+
+    def quarantine(self) -> pa.Table:
+        """Every rejected row with its file, row, column, value and reason, newest first."""
+        return store.quarantine(self.con)
+
+    def check(self) -> dict[str, Any]:
+        """What the store holds, what was quarantined, and what the agreement assumes."""
+        report = store.summary(self.con)
+        report["agreement"] = self._versions_meta(self.agreement.versions)
+        report["assumed_attributes"] = sorted(self.agreement.assumed_attributes)
+        return report
+
+    # -- metrics ----------------------------------------------------------------------------
+
+    def lead(self, lead_id: str, as_of: str | None = None) -> dict[str, Any]:
+        """Why a lead is (not) net: its status, reason, the rule and the evidence (D2–D6)."""
+        return metrics.lead(self.con, self.agreement, lead_id, as_of=as_of)
+
+    def waterfall(self, by: str = "month", from_: str | None = None, to: str | None = None,
+                  as_of: str | None = None) -> MetricResult:
+        """Gross leads to net leads per period, every subtraction with its reason (D1–D4)."""
+        table = metrics.waterfall(self.con, self.agreement, by=by, from_=from_, to=to, as_of=as_of)
+        return self._result(table, as_of)
+
+    def cpnsli(self, by: str = "month", from_: str | None = None, to: str | None = None,
+               as_of: str | None = None, by_channel: bool = False) -> MetricResult:
+        """Investment, net leads issued, leads issued off agreement and Cost per Net Sales Lead
+        Issued per period (D5–D8), or per period and channel (D9)."""
+        table = metrics.cpnsli(
+            self.con, self.agreement, by=by, from_=from_, to=to, as_of=as_of, by_channel=by_channel
+        )
+        return self._result(table, as_of)
+
+    def _result(self, table: pa.Table, as_of: str | None) -> MetricResult:
+        calendar = self.agreement.calendar
+        versions = self.agreement.versions
+        if table.num_rows:
+            starts = table.column("period_start").to_pylist()
+            first, last = min(starts), max(starts)
+            versions = [
+                v for i, v in enumerate(versions)
+                if i + 1 == len(versions) or versions[i + 1].effective_from > first
+                if v.effective_from <= last or i == 0
+            ]
+        meta = {
+            "agreement": self._versions_meta(versions),
+            "as_of": calendar.parse_as_of(as_of).astimezone(calendar.zone).isoformat(),
+            "timezone": calendar.timezone,
+            "currency": self.agreement.currency,
+        }
+        return MetricResult(table, meta)
+
+    @staticmethod
+    def _versions_meta(versions) -> list[dict[str, Any]]:
+        return [
+            {
+                "version": v.version,
+                "effective_from": v.effective_from.isoformat(),
+                "hash": v.hash,
+                "restatement": v.restatement.reason if v.restatement else None,
+            }
+            for v in versions
+        ]
+
+
+def remove_demo(folder: Path) -> None:
+    """Remove a folder made by `netlead demo` (it carries a marker file), so the demo can be re-run."""
+    if (folder / ".netlead-demo").exists():
+        shutil.rmtree(folder)
+    elif folder.exists() and any(folder.iterdir()):
+        raise WorkspaceError(
+            f"{folder} exists and was not made by `netlead demo`", "Choose another folder for the demo."
+        )
