@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -24,24 +24,16 @@ console = Console()
 errors = Console(stderr=True)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class Unit(str, Enum):
+class Unit(StrEnum):
     week = "week"
     month = "month"
     quarter = "quarter"
-
-
-class Kind(str, Enum):
-    leads = "leads"
-    lead_events = "lead_events"
-    opportunities = "opportunities"
-    opportunity_stages = "opportunity_stages"
-    costs = "costs"
 
 
 WorkspaceOpt = Annotated[
@@ -135,8 +127,9 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder for the new work
 
 @app.command("import")
 def import_(
-    kind: Annotated[Kind | None, typer.Argument(help="What the files hold (canonical files).")] = None,
-    files: Annotated[list[Path] | None, typer.Argument(help="CSV, Parquet or JSON lines files; gzip too.")] = None,
+    arguments: Annotated[list[str] | None, typer.Argument(
+        metavar="[KIND] FILE...", help="KIND (leads, lead_events, opportunities, opportunity_stages, costs), "
+        "then CSV, Parquet or JSON lines files, gzip too. No KIND with --from or --map.")] = None,
     crm: Annotated[str | None, typer.Option("--from", help="A CRM export: hubspot or salesforce.")] = None,
     mapping: Annotated[Path | None, typer.Option("--map", help="A mapping file for any other CSV export.")] = None,
     workspace: WorkspaceOpt = ".",
@@ -146,21 +139,24 @@ def import_(
 
     Canonical files: `netlead import leads leads.csv`. CRM exports: `netlead import --from hubspot
     contacts.csv deals.csv`, or through your own mapping: `netlead import --map my-crm.yaml FILE...`."""
-    paths = list(files or [])
-    if crm or mapping:
-        if kind is not None:
-            paths.insert(0, Path(kind.value))
-        if crm and mapping:
-            _fail(NetleadError("give --from or --map, not both"))
-    elif kind is None or not paths:
-        _fail(NetleadError("nothing to import", "Usage: netlead import KIND FILE...  (KIND: "
-                           + ", ".join(k.value for k in Kind) + ")"))
+    from netlead.store import KINDS
+
+    words = list(arguments or [])
+    if crm and mapping:
+        _fail(NetleadError("give --from or --map, not both"))
+    mapped = crm or mapping
+    if not mapped and (len(words) < 2 or words[0] not in KINDS):
+        _fail(NetleadError("say what the files hold, then the files",
+                           "Usage: netlead import KIND FILE...  (KIND: " + ", ".join(KINDS) + "), "
+                           "or netlead import --from hubspot|salesforce FILE..., or --map MAPPING.yaml FILE..."))
+    if mapped and not words:
+        _fail(NetleadError("no files to import", "Usage: netlead import --from hubspot FILE..."))
     try:
         with _open(workspace) as ws:
-            if crm or mapping:
-                results = ws.import_mapped(crm or mapping, paths)
+            if mapped:
+                results = ws.import_mapped(str(mapped), [Path(w) for w in words])
             else:
-                results = _import_with_progress(ws, kind.value, paths)
+                results = _import_with_progress(ws, words[0], [Path(w) for w in words[1:]])
     except NetleadError as e:
         _fail(e)
     _print_import_results(results)
@@ -190,7 +186,8 @@ def _print_import_results(results):
     for r in results:
         table.add_row(r.kind, Path(r.file).name, f"{r.loaded:,}", f"{r.updated:,}", f"{r.unchanged:,}",
                       f"{r.quarantined:,}")
-        notes.extend(f"{Path(r.file).name}: {note}" for note in r.notes)
+        name = Path(r.file).name
+        notes.extend(note if note.startswith(name) else f"{name}: {note}" for note in r.notes)
     console.print(table)
     for note in notes:
         console.print(f"note: {note}", highlight=False)
@@ -241,7 +238,8 @@ def quarantine(workspace: WorkspaceOpt = ".", fmt: FormatOpt = Format.table,
         for column in columns[1:]:
             table.add_column(column.replace("_", " "))
         for r in rows[:limit]:
-            table.add_row(*(output.cell_text(r[c]) if c == "row_number" else (r[c] or "") for c in columns[1:]))
+            table.add_row(r["kind"], Path(r["file"]).name, output.cell_text(r["row_number"]),
+                          r["column_name"] or "", r["value"] or "", r["reason"])
         console.print(table)
 
 
