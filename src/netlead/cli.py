@@ -303,6 +303,76 @@ def cpnsli(workspace: WorkspaceOpt = ".", by: ByOpt = Unit.month, from_: FromOpt
     _print_result(result, fmt, meta, "cost per net sales lead issued")
 
 
+class CohortUnit(StrEnum):
+    month = "month"
+    quarter = "quarter"
+
+
+class Split(StrEnum):
+    account_type = "account_type"
+    channel = "channel"
+
+
+@app.command()
+def cohorts(workspace: WorkspaceOpt = ".",
+            by: Annotated[CohortUnit, typer.Option("--by", help="Cohort period length.")] = CohortUnit.month,
+            from_: FromOpt = None, to: ToOpt = None, as_of: AsOfOpt = None,
+            development: Annotated[bool, typer.Option(
+                "--development", help="Cumulative wins and gross profit of each cohort by months since its start.")] = False,
+            fmt: FormatOpt = Format.table, meta: MetaOpt = False):
+    """Cohort ROI on gross profit: the net leads first issued in each period, followed through the
+    sales cycle — opportunities, wins, gross profit (revenue shown beside it, never used for return),
+    ROI against the period's investment, payback date and maturity (D10–D15)."""
+    try:
+        with _open(workspace) as ws:
+            compute = ws.development if development else ws.cohorts
+            result = compute(by=by.value, from_=from_, to=to, as_of=as_of)
+    except NetleadError as e:
+        _fail(e)
+    _print_result(result, fmt, meta, "cohort development" if development else "cohorts")
+
+
+@app.command()
+def response(workspace: WorkspaceOpt = ".", by: ByOpt = Unit.month, from_: FromOpt = None, to: ToOpt = None,
+             as_of: AsOfOpt = None, fmt: FormatOpt = Format.table, meta: MetaOpt = False):
+    """Response to issued leads per cohort: median and p90 minutes from first issue to first
+    response, SLA met rate (business hours when agreed) and breaches, outcome-coded rate (D16–D19)."""
+    try:
+        with _open(workspace) as ws:
+            result = ws.response(by=by.value, from_=from_, to=to, as_of=as_of)
+    except NetleadError as e:
+        _fail(e)
+    _print_result(result, fmt, meta, "response and SLA")
+
+
+@app.command()
+def decay(workspace: WorkspaceOpt = ".", by: ByOpt = Unit.month, from_: FromOpt = None, to: ToOpt = None,
+          as_of: AsOfOpt = None, fmt: FormatOpt = Format.table, meta: MetaOpt = False):
+    """Lead decay: the issued net leads of the chosen periods grouped by how fast they were answered,
+    with lead→opportunity per group (D20)."""
+    try:
+        with _open(workspace) as ws:
+            result = ws.decay(by=by.value, from_=from_, to=to, as_of=as_of)
+    except NetleadError as e:
+        _fail(e)
+    _print_result(result, fmt, meta, "lead decay")
+
+
+@app.command()
+def scorecard(workspace: WorkspaceOpt = ".", from_: FromOpt = None, to: ToOpt = None, as_of: AsOfOpt = None,
+              split: Annotated[Split | None, typer.Option("--split", help="One row per week and value.")] = None,
+              fmt: FormatOpt = Format.table, meta: MetaOpt = False):
+    """The weekly scorecard both teams review: net leads issued, cost per net lead, response time,
+    lead→opportunity, opportunity→win, gross profit per win and ROI, each with its change from the
+    week before, and what moved cost per lead: investment, volume or yield (D21–D22)."""
+    try:
+        with _open(workspace) as ws:
+            result = ws.scorecard(from_=from_, to=to, as_of=as_of, split=split.value if split else None)
+    except NetleadError as e:
+        _fail(e)
+    _print_result(result, fmt, meta, "weekly scorecard")
+
+
 @app.command()
 def demo(directory: Annotated[Path, typer.Argument(help="Folder for the demo workspace.")] = Path("netlead-demo"),
          leads: Annotated[int, typer.Option(help="How many leads to generate.")] = 50_000,

@@ -210,22 +210,49 @@ class Workspace:
     def waterfall(self, by: str = "month", from_: str | None = None, to: str | None = None,
                   as_of: str | None = None) -> MetricResult:
         """Gross leads to net leads per period, every subtraction with its reason (D1–D4)."""
-        table = metrics.waterfall(self.con, self.agreement, by=by, from_=from_, to=to, as_of=as_of)
-        return self._result(table, as_of)
+        return self._metric(metrics.waterfall, as_of, by=by, from_=from_, to=to)
 
     def cpnsli(self, by: str = "month", from_: str | None = None, to: str | None = None,
                as_of: str | None = None, by_channel: bool = False) -> MetricResult:
         """Investment, net leads issued, leads issued off agreement and Cost per Net Sales Lead
         Issued per period (D5–D8), or per period and channel (D9)."""
-        table = metrics.cpnsli(
-            self.con, self.agreement, by=by, from_=from_, to=to, as_of=as_of, by_channel=by_channel
-        )
-        return self._result(table, as_of)
+        return self._metric(metrics.cpnsli, as_of, by=by, from_=from_, to=to, by_channel=by_channel)
 
-    def _result(self, table: pa.Table, as_of: str | None) -> MetricResult:
+    def cohorts(self, by: str = "month", from_: str | None = None, to: str | None = None,
+                as_of: str | None = None) -> MetricResult:
+        """The net leads first issued in each period followed through the sales cycle:
+        opportunities, wins, gross profit, cohort ROI, payback and maturity (D10–D15)."""
+        return self._metric(metrics.cohorts, as_of, by=by, from_=from_, to=to)
+
+    def development(self, by: str = "month", from_: str | None = None, to: str | None = None,
+                    as_of: str | None = None) -> MetricResult:
+        """Cumulative wins and gross profit of each cohort by whole months since its first day."""
+        return self._metric(metrics.development, as_of, by=by, from_=from_, to=to)
+
+    def response(self, by: str = "month", from_: str | None = None, to: str | None = None,
+                 as_of: str | None = None) -> MetricResult:
+        """Response time (median, p90), SLA met rate and breaches, and outcome coding (D16–D19)."""
+        return self._metric(metrics.response, as_of, by=by, from_=from_, to=to)
+
+    def decay(self, by: str = "month", from_: str | None = None, to: str | None = None,
+              as_of: str | None = None) -> MetricResult:
+        """Lead decay: the cohorts' leads by response time, with lead→opportunity per bucket (D20)."""
+        return self._metric(metrics.decay, as_of, by=by, from_=from_, to=to)
+
+    def scorecard(self, from_: str | None = None, to: str | None = None, as_of: str | None = None,
+                  split: str | None = None) -> MetricResult:
+        """The weekly scorecard with week-over-week changes and what moved cost per lead (D21–D22)."""
+        return self._metric(metrics.scorecard, as_of, from_=from_, to=to, split=split)
+
+    def _metric(self, compute, as_of: str | None, **arguments) -> MetricResult:
+        moment = self.agreement.calendar.parse_as_of(as_of)
+        table = compute(self.con, self.agreement, as_of=moment, **arguments)
+        return self._result(table, moment)
+
+    def _result(self, table: pa.Table, as_of: dt.datetime) -> MetricResult:
         calendar = self.agreement.calendar
         versions = self.agreement.versions
-        if table.num_rows:
+        if table.num_rows and "period_start" in table.column_names:
             starts = table.column("period_start").to_pylist()
             first, last = min(starts), max(starts)
             versions = [
@@ -235,7 +262,7 @@ class Workspace:
             ]
         meta = {
             "agreement": self._versions_meta(versions),
-            "as_of": calendar.parse_as_of(as_of).astimezone(calendar.zone).isoformat(),
+            "as_of": as_of.astimezone(calendar.zone).isoformat(),
             "timezone": calendar.timezone,
             "currency": self.agreement.currency,
         }

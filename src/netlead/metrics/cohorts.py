@@ -1,0 +1,90 @@
+"""D10-D15: cohort return, and the development table of cumulative gross profit by cohort age."""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+
+import duckdb
+import pyarrow as pa
+from sqlglot import exp
+
+from netlead.errors import NetleadError
+from netlead.metrics import _sql, periods
+from netlead.metrics.cpnsli import cpnsli
+
+COHORT_UNITS = ("month", "quarter")
+
+
+@functools.cache
+def _investment_sql() -> tuple[str, frozenset[str]] | None:
+    """D7 per period as cpnsli.sql computes it, without its count of net leads issued: its
+    `cost_days` and `investment` CTEs, taken from the parsed file so D7 is written once. None when
+    that file no longer has them (then cpnsli itself is called)."""
+    parsed = _sql._parsed("cpnsli")
+    ctes = {cte.alias: cte.this for cte in (parsed.args.get("with_") or exp.With()).expressions}
+    if "cost_days" not in ctes or "investment" not in ctes:
+        return None
+    query = exp.select("period_start", "investment").from_("investment")
+    query = query.with_("cost_days", as_=ctes["cost_days"].copy()).with_("investment", as_=ctes["investment"].copy())
+    return query.sql(dialect="duckdb"), frozenset(p.name for p in query.find_all(exp.Placeholder))
+
+
+def investment(con: duckdb.DuckDBPyConnection, agreement, frame: periods.Frame, by: str,
+               by_channel: bool = False) -> pa.Table:
+    """D7 (or D9 per channel) for the frame's periods, as cpnsli computes it: `period_start, split,
+    investment` (split: the channel, else null); periods without costs may be absent."""
+    empty = pa.table({"period_start": pa.array([], pa.date32()), "split": pa.array([], pa.string()),
+                      "investment": pa.array([], pa.float64())})
+    if not frame.periods:
+        return empty
+    if not by_channel and (shared := _investment_sql()) is not None:
+        sql, names = shared
+        with periods.registered(con, frame):
+            table = con.sql(sql, params={k: v for k, v in frame.params.items() if k in names}).to_arrow_table()
+        return pa.table({"period_start": table.column("period_start"),
+                         "split": pa.nulls(table.num_rows, pa.string()),
+                         "investment": table.column("investment").cast(pa.float64())})
+    table = cpnsli(con, agreement, by=by, from_=frame.periods[0].start, to=frame.periods[-1].end,
+                   as_of=frame.as_of, by_channel=by_channel)
+    split = table.column("channel") if by_channel else pa.nulls(table.num_rows, pa.string())
+    return pa.table({"period_start": table.column("period_start"), "split": split,
+                     "investment": table.column("investment")})
+
+
+def _cohort_frame(con, agreement, by, from_, to, as_of) -> periods.Frame:
+    if by not in COHORT_UNITS:
+        raise NetleadError(f"cohorts are months or quarters, not {by!r}", "Use --by month or --by quarter.")
+    return periods.frame(con, agreement, by, from_, to, as_of)
+
+
+def cohorts(
+    con: duckdb.DuckDBPyConnection, agreement, by: str = "month", from_=None, to=None, as_of=None
+) -> pa.Table:
+    """Cohort return per period (METRICS D10-D15): the net leads first issued in the period,
+    followed through their opportunities up to as_of: `period_start, period, net_leads_issued,
+    opportunities, lead_to_opportunity, wins, losses, opportunity_to_win, closed_win_rate, revenue,
+    gross_profit, estimated_wins, avg_gross_profit_per_win, investment, cohort_roi, payback_date,
+    mature`. Revenue is shown beside gross profit, never used for the return."""
+    frame = _cohort_frame(con, agreement, by, from_, to, as_of)
+    spent = investment(con, agreement, frame, by)
+    with periods.registered(con, frame, {"metric_investment": spent}):
+        return _sql.arrow(con, "cohorts", frame.params)
+
+
+def _months(first: date, last: date) -> int:
+    return (last.year * 12 + last.month) - (first.year * 12 + first.month) - (last.day < first.day)
+
+
+def development(
+    con: duckdb.DuckDBPyConnection, agreement, by: str = "month", from_=None, to=None, as_of=None
+) -> pa.Table:
+    """The development table: per cohort period and whole months since its first day (0 = its
+    first month), the cumulative wins and gross profit of its wins closed by then, up to the age
+    of as_of (the last row of a cohort is as of as_of): `period_start, period, months_since_start,
+    wins, gross_profit`. Actual values only; projections are D28's."""
+    frame = _cohort_frame(con, agreement, by, from_, to, as_of)
+    oldest = _months(frame.periods[0].start, frame.as_of_date) if frame.periods else -1
+    ages = pa.table({"age": pa.array(range(max(oldest, -1) + 1), pa.int32())})
+    with periods.registered(con, frame, {"metric_ages": ages}):
+        return _sql.arrow(con, "development", frame.params)
