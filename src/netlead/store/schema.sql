@@ -1,9 +1,10 @@
 -- The canonical tables (SPEC "Data in") and the bookkeeping of a workspace. DuckDB dialect.
 -- Instants are TIMESTAMPTZ; the connection's TimeZone is the agreement's, so CAST(x AS DATE) is the
 -- local date (T1). Money is DECIMAL(18, 4). Columns a file carries beyond these are kept, as text,
--- in `attributes` (a JSON object). `row_hash` is the hash of a row's parsed values: an import
--- compares it to tell "unchanged" from "updated". Keys are enforced by the import, not by
--- constraints, so that loading 10M rows does not build an index.
+-- in `attributes` (a JSON object of text values). An import tells "unchanged" from "updated" by
+-- comparing a row's parsed values with the stored ones, column by column (exact, and nothing to
+-- compute or store on a first load). Keys are enforced by the import, not by constraints, so
+-- that loading 10M rows does not build an index.
 
 CREATE SEQUENCE IF NOT EXISTS import_ids START 1;
 
@@ -27,12 +28,11 @@ CREATE TABLE IF NOT EXISTS leads (
     appointment_at   VARCHAR,
     intent           VARCHAR,
     attributes       JSON,
-    row_hash         VARCHAR NOT NULL,
     import_id        BIGINT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS lead_events (
-    event_id         VARCHAR NOT NULL,   -- given, else 'h:' || content hash || ':' || occurrence
+    event_id         VARCHAR NOT NULL,   -- given, else 'h:' || md5 of the parsed row || ':' || occurrence
     lead_id          VARCHAR NOT NULL,
     type             VARCHAR NOT NULL,   -- qualified | issued | responded | outcome | recycled
     occurred_at      TIMESTAMPTZ NOT NULL,
@@ -45,7 +45,6 @@ CREATE TABLE IF NOT EXISTS lead_events (
     need             VARCHAR,
     appointment_at   VARCHAR,
     attributes       JSON,
-    row_hash         VARCHAR NOT NULL,
     import_id        BIGINT NOT NULL
 );
 
@@ -61,7 +60,6 @@ CREATE TABLE IF NOT EXISTS opportunities (
     cogs             DECIMAL(18, 4),
     account_type     VARCHAR,
     attributes       JSON,
-    row_hash         VARCHAR NOT NULL,
     import_id        BIGINT NOT NULL
 );
 
@@ -70,12 +68,11 @@ CREATE TABLE IF NOT EXISTS opportunity_stages (
     stage            VARCHAR NOT NULL,
     entered_at       TIMESTAMPTZ NOT NULL,
     attributes       JSON,
-    row_hash         VARCHAR NOT NULL,
     import_id        BIGINT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS costs (
-    cost_id          VARCHAR NOT NULL,   -- given, else 'h:' || content hash || ':' || occurrence
+    cost_id          VARCHAR NOT NULL,   -- given, else 'h:' || md5 of the parsed row || ':' || occurrence
     category         VARCHAR NOT NULL,
     amount           DECIMAL(18, 4) NOT NULL,
     date             DATE,               -- either date, or period_start and period_end (inclusive)
@@ -86,7 +83,6 @@ CREATE TABLE IF NOT EXISTS costs (
     vendor           VARCHAR,
     note             VARCHAR,
     attributes       JSON,
-    row_hash         VARCHAR NOT NULL,
     import_id        BIGINT NOT NULL
 );
 
