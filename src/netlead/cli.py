@@ -319,17 +319,25 @@ def cohorts(workspace: WorkspaceOpt = ".",
             from_: FromOpt = None, to: ToOpt = None, as_of: AsOfOpt = None,
             development: Annotated[bool, typer.Option(
                 "--development", help="Cumulative wins and gross profit of each cohort by months since its start.")] = False,
+            projected: Annotated[bool, typer.Option(
+                "--projected", help="PROJECTED ultimate gross profit and ROI of monthly cohorts (chain ladder, "
+                "Mack intervals), never mixed into the actual numbers (D28).")] = False,
             fmt: FormatOpt = Format.table, meta: MetaOpt = False):
     """Cohort ROI on gross profit: the net leads first issued in each period, followed through the
     sales cycle — opportunities, wins, gross profit (revenue shown beside it, never used for return),
     ROI against the period's investment, payback date and maturity (D10–D15)."""
     try:
         with _open(workspace) as ws:
-            compute = ws.development if development else ws.cohorts
-            result = compute(by=by.value, from_=from_, to=to, as_of=as_of)
+            if projected:
+                result = ws.projected(from_=from_, to=to, as_of=as_of)
+            else:
+                compute = ws.development if development else ws.cohorts
+                result = compute(by=by.value, from_=from_, to=to, as_of=as_of)
     except NetleadError as e:
         _fail(e)
-    _print_result(result, fmt, meta, "cohort development" if development else "cohorts")
+    title = "PROJECTED cohort return (an estimate, not actual)" if projected else (
+        "cohort development" if development else "cohorts")
+    _print_result(result, fmt, meta, title)
 
 
 @app.command()
@@ -371,6 +379,81 @@ def scorecard(workspace: WorkspaceOpt = ".", from_: FromOpt = None, to: ToOpt = 
     except NetleadError as e:
         _fail(e)
     _print_result(result, fmt, meta, "weekly scorecard")
+
+
+@app.command()
+def journey(workspace: WorkspaceOpt = ".", by: ByOpt = Unit.month, from_: FromOpt = None, to: ToOpt = None,
+            as_of: AsOfOpt = None,
+            split: Annotated[Split | None, typer.Option("--split", help="Side by side per value.")] = None,
+            fmt: FormatOpt = Format.table, meta: MetaOpt = False):
+    """The buyer journey of the leads created in each period: how many reached each stage, the
+    conversion to the next, the median days in stage, and the owners who share each stage (D23–D24)."""
+    try:
+        with _open(workspace) as ws:
+            result = ws.journey(by=by.value, from_=from_, to=to, as_of=as_of, split=split.value if split else None)
+    except NetleadError as e:
+        _fail(e)
+    _print_result(result, fmt, meta, "buyer journey")
+
+
+@app.command()
+def stuck(workspace: WorkspaceOpt = ".",
+          stage: Annotated[str | None, typer.Option("--stage", help="Only this stage.")] = None,
+          as_of: AsOfOpt = None, fmt: FormatOpt = Format.table, meta: MetaOpt = False):
+    """Leads stuck in a stage longer than its stuck_after_days (else the 90th percentile of the
+    time leads spend there), oldest first, with rep, owners and context for the weekly meeting (D25)."""
+    try:
+        with _open(workspace) as ws:
+            result = ws.stuck(stage=stage, as_of=as_of)
+    except NetleadError as e:
+        _fail(e)
+    _print_result(result, fmt, meta, "stuck leads")
+
+
+@app.command()
+def whatif(workspace: WorkspaceOpt = ".",
+           stage: Annotated[list[str] | None, typer.Option(
+               "--stage", help="A change to a stage's conversion: K=+0.02 (points) or K=*1.10 (relative); repeatable.")] = None,
+           levers: Annotated[bool, typer.Option(
+               "--levers", help="Instead: the gross profit gained by +1 point at each stage alone.")] = False,
+           from_: FromOpt = None, to: ToOpt = None, as_of: AsOfOpt = None,
+           fmt: FormatOpt = Format.table, meta: MetaOpt = False):
+    """What if a stage converted better? Base and scenario through every later stage, wins, gross
+    profit and ROI, from the journey of the chosen range (D26)."""
+    changes = {}
+    for text in stage or []:
+        name, _, change = text.partition("=")
+        if not change:
+            _fail(NetleadError(f"--stage {text!r} has no change", "Write --stage responded=+0.02 or --stage opportunity=*1.10"))
+        changes[name.strip()] = change.strip()
+    if not changes and not levers:
+        _fail(NetleadError("no change given", "Add --stage K=+0.02 (repeatable), or ask for --levers."))
+    try:
+        with _open(workspace) as ws:
+            result = ws.levers(from_=from_, to=to, as_of=as_of) if levers else ws.whatif(
+                changes, from_=from_, to=to, as_of=as_of)
+    except NetleadError as e:
+        _fail(e)
+    _print_result(result, fmt, meta, "levers: +1 point of conversion" if levers else "what if")
+
+
+@app.command("convert-time")
+def convert_time(workspace: WorkspaceOpt = ".", by: ByOpt = Unit.month, from_: FromOpt = None, to: ToOpt = None,
+                 as_of: AsOfOpt = None,
+                 split: Annotated[Split | None, typer.Option("--split", help="Side by side per value.")] = None,
+                 to_event: Annotated[str, typer.Option(
+                     "--to-event", help="opportunity or win.")] = "opportunity",
+                 curve: Annotated[bool, typer.Option("--curve", help="The Kaplan–Meier curve itself.")] = False,
+                 fmt: FormatOpt = Format.table, meta: MetaOpt = False):
+    """Time from first issue to first opportunity (or win), censoring-aware (Kaplan–Meier): the
+    median days with a 95% interval and the share converted by day 30, 60 and 90 (D27)."""
+    try:
+        with _open(workspace) as ws:
+            result = ws.convert_time(by=by.value, from_=from_, to=to, as_of=as_of,
+                                     split=split.value if split else None, to_event=to_event, curve=curve)
+    except NetleadError as e:
+        _fail(e)
+    _print_result(result, fmt, meta, f"time to {to_event}")
 
 
 @app.command()

@@ -8,7 +8,6 @@ import in one transaction with the rebuild of the metric facts, and names the ve
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,7 +54,9 @@ def init(path: str | Path, agreement_text: str | None = None) -> Workspace:
         agreement_path.write_text(agreement_module.template(dt.date.today()))
     agreement = agreement_module.load(agreement_path)
     con = store.connect(folder / STORE_FILE, agreement.calendar.timezone)
-    return Workspace(folder, con, agreement)
+    workspace = Workspace(folder, con, agreement)
+    workspace._record_versions(dt.date.today())
+    return workspace
 
 
 def open(path: str | Path, today: dt.date | None = None) -> Workspace:  # noqa: A001 - the API's name
@@ -244,6 +245,39 @@ class Workspace:
         """The weekly scorecard with week-over-week changes and what moved cost per lead (D21–D22)."""
         return self._metric(metrics.scorecard, as_of, from_=from_, to=to, split=split)
 
+    def journey(self, by: str = "month", from_: str | None = None, to: str | None = None,
+                as_of: str | None = None, split: str | None = None) -> MetricResult:
+        """The buyer journey of the leads created in each period: reached, conversion to the next
+        stage, median days in stage, and each stage's shared owners (D23–D24)."""
+        return self._metric(metrics.journey, as_of, by=by, from_=from_, to=to, split=split)
+
+    def stuck(self, stage: str | None = None, as_of: str | None = None) -> MetricResult:
+        """Leads in a stage for longer than its threshold, oldest first, with their context (D25)."""
+        return self._metric(metrics.stuck, as_of, stage=stage)
+
+    def whatif(self, changes: dict[str, str], from_: str | None = None, to: str | None = None,
+               as_of: str | None = None) -> MetricResult:
+        """Base and scenario through every stage, wins, gross profit and ROI when stage conversions
+        change (`{"responded": "+0.02", "opportunity": "*1.10"}`) (D26)."""
+        return self._metric(metrics.whatif, as_of, changes=changes, from_=from_, to=to)
+
+    def levers(self, from_: str | None = None, to: str | None = None, as_of: str | None = None) -> MetricResult:
+        """For each stage alone, the wins and gross profit gained by +1 point of conversion (D26)."""
+        return self._metric(metrics.levers, as_of, from_=from_, to=to)
+
+    def convert_time(self, by: str = "month", from_: str | None = None, to: str | None = None,
+                     as_of: str | None = None, split: str | None = None, to_event: str = "opportunity",
+                     curve: bool = False) -> MetricResult:
+        """Time from first issue to first opportunity (or win), Kaplan–Meier with censoring: median
+        with its 95% interval and the share converted by day 30, 60 and 90, or the curve (D27)."""
+        compute = metrics.convert_time_curve if curve else metrics.convert_time
+        return self._metric(compute, as_of, by=by, from_=from_, to=to, split=split, to_event=to_event)
+
+    def projected(self, from_: str | None = None, to: str | None = None, as_of: str | None = None) -> MetricResult:
+        """Projected (not actual) ultimate gross profit and ROI of each monthly cohort by chain
+        ladder, with Mack intervals (D28)."""
+        return self._metric(metrics.projected, as_of, from_=from_, to=to)
+
     def _metric(self, compute, as_of: str | None, **arguments) -> MetricResult:
         moment = self.agreement.calendar.parse_as_of(as_of)
         table = compute(self.con, self.agreement, as_of=moment, **arguments)
@@ -279,13 +313,3 @@ class Workspace:
             }
             for v in versions
         ]
-
-
-def remove_demo(folder: Path) -> None:
-    """Remove a folder made by `netlead demo` (it carries a marker file), so the demo can be re-run."""
-    if (folder / ".netlead-demo").exists():
-        shutil.rmtree(folder)
-    elif folder.exists() and any(folder.iterdir()):
-        raise WorkspaceError(
-            f"{folder} exists and was not made by `netlead demo`", "Choose another folder for the demo."
-        )

@@ -40,9 +40,10 @@ def refresh(con: duckdb.DuckDBPyConnection, agreement) -> None:
     _write_versions(con, agreement)
     for statement in _statements(agreement):
         con.execute(statement)
-    from netlead.metrics import cohort_facts  # it reads lead_facts, so it is built after them
+    from netlead.metrics import cohort_facts, journey_facts  # they read lead_facts: built after them
 
     cohort_facts.refresh(con, agreement)
+    journey_facts.refresh(con, agreement)
 
 
 @functools.lru_cache(maxsize=8)

@@ -1,0 +1,167 @@
+"""D23-D24: the buyer journey: the agreement's stages in order, the leads that reached each, the
+conversion to the next stage and the median days in each stage, with the stage's owners.
+
+The stages, owners and stuck thresholds are those of the agreement version in force on `as_of`'s
+local date (T4 names no rule for the journey; the current one is what a team reviews). An
+opportunity stage the agreement names but the data does not hold by `as_of` is reported with
+`never_reached` true and no leads; it is left out of the chain, so the stage before it converts
+to the stage after it and a skipped stage is never filled from a stage nobody records. Ownership
+is shared, each stage's owners with their shares (`owners`, e.g. "sales 0.8, marketing 0.2"): no
+report ranks marketing-sourced against sales-sourced volume.
+"""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+
+import duckdb
+import pyarrow as pa
+from sqlglot import exp
+
+from netlead.agreement.models import FIXED_STAGES
+from netlead.errors import NetleadError
+from netlead.metrics import _sql, cohort_facts, facts, journey_facts, periods
+
+SPLITS = ("channel", "account_type")
+# Stages timed from lead_facts and opportunities, always in the chain; the others are opportunity stages.
+FIXED_KINDS = frozenset(FIXED_STAGES) | {"won"}
+
+
+def owners_text(owners: dict[str, Decimal]) -> str:
+    """Each owner with its share, in the agreement's order: `sales 0.8, marketing 0.2`."""
+    return ", ".join(f"{name} {format(Decimal(share).normalize(), 'f')}" for name, share in owners.items())
+
+
+@functools.cache
+def composed(name: str, base_name: str = "journey_lead_stages") -> tuple[str, frozenset[str]]:
+    """The SQL of `sql/<name>.sql` with `sql/<base_name>.sql` as its first CTE, named like that
+    file, and the parameters it uses: D23 (and D27's estimate) are written once."""
+    tree = _sql._parsed(name).copy()
+    base = exp.maybe_parse(_sql.render(base_name), dialect="duckdb")
+    cte = exp.CTE(this=base, alias=exp.TableAlias(this=exp.to_identifier(base_name)))
+    with_ = tree.args.get("with_")
+    if with_ is None:
+        tree.set("with_", exp.With(expressions=[cte]))
+    else:
+        with_.set("expressions", [cte, *with_.expressions])
+    return tree.sql(dialect="duckdb"), frozenset(p.name for p in tree.find_all(exp.Placeholder))
+
+
+def run(
+    con: duckdb.DuckDBPyConnection, name: str, params: dict, base_name: str = "journey_lead_stages"
+) -> pa.Table:
+    """Run `sql/<name>.sql` over its base query with the parameters it uses bound."""
+    sql, used = composed(name, base_name)
+    return con.sql(sql, params={k: v for k, v in params.items() if k in used}).to_arrow_table()
+
+
+def stage_table(con: duckdb.DuckDBPyConnection, agreement, frame: periods.Frame) -> tuple[pa.Table, pa.Table]:
+    """(metric_stages, metric_chain) for the version in force on as_of's local date:
+    metric_stages(stage_index, stage, chain_index, owners, never_reached, stuck_after_days) and
+    metric_chain(chain_index, stage), the chain being the stages the data can hold by as_of."""
+    version = agreement.version_on(frame.as_of_date)
+    held = {
+        stage
+        for (stage,) in con.execute(
+            "SELECT stage FROM journey_stage_names WHERE first_entered_at <= $as_of", {"as_of": frame.as_of}
+        ).fetchall()
+    }
+    names, chain_indexes, owners, never, stuck = [], [], [], [], []
+    chain = 0
+    for stage in version.journey:
+        absent = stage.stage not in FIXED_KINDS and stage.stage not in held
+        names.append(stage.stage)
+        chain_indexes.append(None if absent else chain)
+        chain += 0 if absent else 1
+        owners.append(owners_text(stage.owners))
+        never.append(absent)
+        stuck.append(None if stage.stuck_after_days is None else float(stage.stuck_after_days))
+    stages = pa.table(
+        {
+            "stage_index": pa.array(range(len(names)), pa.int32()),
+            "stage": pa.array(names, pa.string()),
+            "chain_index": pa.array(chain_indexes, pa.int32()),
+            "owners": pa.array(owners, pa.string()),
+            "never_reached": pa.array(never, pa.bool_()),
+            "stuck_after_days": pa.array(stuck, pa.float64()),
+        }
+    )
+    in_chain = [(i, n) for i, n in zip(chain_indexes, names, strict=True) if i is not None]
+    chain_table = pa.table(
+        {
+            "chain_index": pa.array([i for i, _ in in_chain], pa.int32()),
+            "stage": pa.array([n for _, n in in_chain], pa.string()),
+        }
+    )
+    return stages, chain_table
+
+
+def never_reached(con: duckdb.DuckDBPyConnection, agreement, as_of=None) -> list[str]:
+    """The opportunity stages the agreement's journey names that the data does not hold by as_of
+    (for `netlead check`): the journey reports them as never reached."""
+    prepare(con, agreement)
+    frame = periods.frame(con, agreement, "month", None, None, as_of)
+    stages, _ = stage_table(con, agreement, frame)
+    return [
+        s for s, n in zip(stages["stage"].to_pylist(), stages["never_reached"].to_pylist(), strict=True) if n
+    ]
+
+
+def prepare(con: duckdb.DuckDBPyConnection, agreement, cohort_tables: bool = False) -> None:
+    """Build the facts these metrics read when a store has none yet (imports keep them current)."""
+    facts.ensure(con, agreement)
+    journey_facts.ensure(con, agreement)
+    if cohort_tables:
+        present = con.execute(
+            "SELECT COUNT(*) FROM information_schema.tables "
+            "WHERE table_name IN ('cohort_versions', 'cohort_leads', 'cohort_opportunities')"
+        ).fetchall()[0][0]
+        if present != 3:
+            cohort_facts.refresh(con, agreement)
+
+
+def split_name(split: str | None) -> str:
+    """The $split parameter of the SQL: 'channel', 'account_type' or 'none'."""
+    if split is not None and split not in SPLITS:
+        raise NetleadError(
+            f"the split is by channel or account_type, not {split!r}",
+            "Use --split channel or --split account_type.",
+        )
+    return split or "none"
+
+
+def journey(
+    con: duckdb.DuckDBPyConnection,
+    agreement,
+    by: str = "month",
+    from_=None,
+    to=None,
+    as_of=None,
+    split: str | None = None,
+) -> pa.Table:
+    """The buyer journey of the leads created in each period (METRICS D23-D24): `period_start,
+    period, [channel | account_type,] stage, reached, conversion_to_next, median_days_in_stage,
+    owners, never_reached`, the agreement's stages in order, every period of the range present.
+    Rates are fractions; days are fractions of 24 hours. With `split`, `reached` adds up across
+    the split values to the unsplit count."""
+    split_value = split_name(split)
+    prepare(con, agreement)
+    frame = periods.frame(con, agreement, by, from_, to, as_of)
+    stages, chain = stage_table(con, agreement, frame)
+    params = {**frame.params, "split": split_value, "all_leads": False}
+    with periods.registered(con, frame, {"metric_stages": stages, "metric_chain": chain}):
+        table = run(con, "journey", params)
+    if split is None:
+        return table.drop_columns(["split"])
+    return table.rename_columns([split if name == "split" else name for name in table.column_names])
+
+
+def totals(con: duckdb.DuckDBPyConnection, agreement, from_=None, to=None, as_of=None) -> pa.Table:
+    """The journey of the whole range as one group: `stage, chain_index, reached, owners,
+    never_reached` in the agreement's order (D26 starts from it)."""
+    prepare(con, agreement)
+    frame = periods.frame(con, agreement, "month", from_, to, as_of)
+    stages, chain = stage_table(con, agreement, frame)
+    with periods.registered(con, frame, {"metric_stages": stages, "metric_chain": chain}):
+        return run(con, "journey_totals", {**frame.params, "all_leads": False})

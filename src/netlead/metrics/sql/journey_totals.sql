@@ -1,0 +1,14 @@
+-- D23 over the whole range (the leads created on a day of metric_days, by $as_of): the leads that
+-- reached each stage of metric_stages, in the agreement's order. D26 starts from it.
+WITH counts AS (
+    SELECT s.chain_index, COUNT(*) AS reached FROM journey_lead_stages AS s GROUP BY s.chain_index
+)
+SELECT
+    m.stage,
+    m.chain_index,
+    CAST(COALESCE(c.reached, 0) AS BIGINT) AS reached,
+    m.owners,
+    m.never_reached
+FROM metric_stages AS m
+LEFT JOIN counts AS c ON c.chain_index = m.chain_index
+ORDER BY m.stage_index
