@@ -31,17 +31,23 @@ def summary(con) -> dict[str, Any]:
     """Row counts per kind, quarantined rows, and events/opportunities whose lead is not stored."""
     rows = {kind: con.execute(f'SELECT count(*) FROM "{kind}"').fetchone()[0] for kind in KINDS}
     quarantined = con.execute("SELECT count(DISTINCT (import_id, row_number)) FROM quarantine").fetchone()[0]
-    without_lead = {
-        kind: con.execute(
-            f"""SELECT count(*) FROM "{kind}" x WHERE x.lead_id IS NOT NULL
-                AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.lead_id = x.lead_id)"""
-        ).fetchone()[0]
-        for kind in ("lead_events", "opportunities")
-    }
+    without_lead, examples = {}, {}
+    for kind in ("lead_events", "opportunities"):
+        # Every lead id these rows name that the store lacks, with how many rows name it.
+        missing = con.execute(
+            f"""SELECT x.lead_id, count(*) FROM "{kind}" x WHERE x.lead_id IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.lead_id = x.lead_id)
+                GROUP BY x.lead_id ORDER BY x.lead_id"""
+        ).fetchall()
+        without_lead[kind] = sum(n for _, n in missing)
+        examples[kind] = [lead_id for lead_id, _ in missing]
     lines = [f"{kind}: {count:,} rows" for kind, count in rows.items()]
     if quarantined:
         lines.append(f"quarantine: {quarantined:,} rows refused (`netlead quarantine` shows why)")
     for kind, count in without_lead.items():
         if count:
-            lines.append(f"{kind}: {count:,} rows name a lead not in the store; they count once it arrives")
-    return {"rows": rows, "quarantined": quarantined, "without_lead": without_lead, "lines": lines}
+            shown = ", ".join(examples[kind][:20]) + (" …" if len(examples[kind]) > 20 else "")
+            lines.append(f"{kind}: {count:,} rows name {len(examples[kind]):,} lead(s) not in the store "
+                         f"({shown}); they count once the lead arrives")
+    return {"rows": rows, "quarantined": quarantined, "without_lead": without_lead,
+            "missing_leads": examples, "lines": lines}
