@@ -8,8 +8,12 @@ they review together.
     ws.cpnsli(by="quarter").to_pandas()
 """
 
+from typing import TYPE_CHECKING
+
 from netlead.errors import AgreementError, ImportFileError, NetleadError, WorkspaceError
-from netlead.workspace import MetricResult, Workspace, init, open
+
+if TYPE_CHECKING:
+    from netlead.workspace import MetricResult, Workspace, init, open
 
 __version__ = "0.1.0"
 __all__ = [
@@ -22,3 +26,16 @@ __all__ = [
     "init",
     "open",
 ]
+
+# The workspace brings DuckDB, Arrow, SQLGlot and pydantic: imported on first use, so that
+# `import netlead.errors` and `netlead --help` stay instant.
+_FROM_WORKSPACE = frozenset({"MetricResult", "Workspace", "init", "open"})
+
+
+def __getattr__(name: str):
+    if name in _FROM_WORKSPACE:
+        from netlead import workspace
+
+        value = globals()[name] = getattr(workspace, name)
+        return value
+    raise AttributeError(f"module 'netlead' has no attribute {name!r}")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from netlead.errors import NetleadError
 
@@ -20,8 +19,22 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-console = Console()
-errors = Console(stderr=True)
+
+
+# Rich (tables and messages for people) and the library (DuckDB, Arrow, SQLGlot) are imported by
+# the commands that use them, not here: `netlead --help` and JSON output never load Rich.
+@functools.cache
+def _stdout():
+    from rich.console import Console
+
+    return Console()
+
+
+@functools.cache
+def _stderr():
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 class Format(StrEnum):
@@ -64,31 +77,36 @@ def _open(workspace: str):
 
 
 def _fail(error: NetleadError) -> None:
-    errors.print(f"[bold red]error:[/] {error.message}", highlight=False, markup=True, soft_wrap=True)
+    _stderr().print(f"[bold red]error:[/] {error.message}", highlight=False, markup=True, soft_wrap=True)
     if error.hint:
-        errors.print(error.hint, highlight=False, markup=False, soft_wrap=True)
+        _stderr().print(error.hint, highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(code=1)
 
 
 def _print_result(result, fmt: Format, meta: bool, title: str, pivot: tuple[str, str, str] | None = None):
     from netlead import output
 
+    if fmt is Format.json:
+        # From the Arrow columns: the text dumps(result.rows()) writes, without a dict per row.
+        rows = output.table_json(result.table)
+        sys.stdout.write((f'{{"meta": {output.dumps(result.meta)}, "rows": {rows}}}' if meta else rows) + "\n")
+        return
     rows = result.rows()
     columns = result.table.column_names
-    if fmt is Format.json:
-        sys.stdout.write(output.dumps({"meta": result.meta, "rows": rows} if meta else rows) + "\n")
-    elif fmt is Format.csv:
+    if fmt is Format.csv:
         sys.stdout.write(output.to_csv(rows, columns))
     else:
-        console.print(_rich_table(rows, columns, title, pivot))
+        _stdout().print(_rich_table(rows, columns, title, pivot))
         versions = ", ".join(f"v{v['version']} from {v['effective_from']}" + (
             f" (restated: {v['restatement']})" if v["restatement"] else "") for v in result.meta["agreement"])
-        console.print(f"agreement {versions} · as of {result.meta['as_of']} · {result.meta['currency']}",
-                      style="dim", highlight=False)
+        _stdout().print(f"agreement {versions} · as of {result.meta['as_of']} · {result.meta['currency']}",
+                        style="dim", highlight=False)
 
 
 def _rich_table(rows, columns, title, pivot):
     """A table for people; `pivot` (row key, column key, value) turns long rows into a grid."""
+    from rich.table import Table
+
     from netlead.output import cell_text
 
     table = Table(title=title, title_justify="left", header_style="bold")
@@ -121,8 +139,8 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder for the new work
         netlead.init(directory).close()
     except NetleadError as e:
         _fail(e)
-    console.print(f"Workspace ready in {directory}. Edit {directory / 'netlead.yaml'} with marketing, "
-                  f"sales and finance, then `netlead import KIND FILE... -w {directory}`.", highlight=False)
+    _stdout().print(f"Workspace ready in {directory}. Edit {directory / 'netlead.yaml'} with marketing, "
+                    f"sales and finance, then `netlead import KIND FILE... -w {directory}`.", highlight=False)
 
 
 @app.command("import")
@@ -169,7 +187,7 @@ def _import_with_progress(ws, kind, paths):
     if not big:
         return ws.import_files(kind, paths)
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                  TimeRemainingColumn(), console=errors, transient=True) as progress:
+                  TimeRemainingColumn(), console=_stderr(), transient=True) as progress:
         task = progress.add_task(f"importing {kind}", total=None)
 
         def report(done, total):
@@ -179,6 +197,8 @@ def _import_with_progress(ws, kind, paths):
 
 
 def _print_import_results(results):
+    from rich.table import Table
+
     table = Table(header_style="bold")
     for column in ("kind", "file", "loaded", "updated", "unchanged", "quarantined"):
         table.add_column(column, justify="left" if column in ("kind", "file") else "right")
@@ -188,11 +208,11 @@ def _print_import_results(results):
                       f"{r.quarantined:,}")
         name = Path(r.file).name
         notes.extend(note if note.startswith(name) else f"{name}: {note}" for note in r.notes)
-    console.print(table)
+    _stdout().print(table)
     for note in notes:
-        console.print(f"note: {note}", highlight=False)
+        _stdout().print(f"note: {note}", highlight=False)
     if any(r.quarantined for r in results):
-        console.print("See why rows were rejected with `netlead quarantine`.", highlight=False)
+        _stdout().print("See why rows were rejected with `netlead quarantine`.", highlight=False)
 
 
 @app.command()
@@ -208,13 +228,13 @@ def check(workspace: WorkspaceOpt = ".", fmt: FormatOpt = Format.table):
     if fmt is Format.json:
         sys.stdout.write(output.dumps(report) + "\n")
         return
-    console.print("Agreement: valid, versions " + ", ".join(
+    _stdout().print("Agreement: valid, versions " + ", ".join(
         f"{v['version']} from {v['effective_from']}" for v in report["agreement"]), highlight=False)
     for attribute in report["assumed_attributes"]:
-        console.print(f"warning: the agreement names {attribute!r}, taken as a lead attribute "
-                      "(no leads imported yet to check it against)", highlight=False)
+        _stdout().print(f"warning: the agreement names {attribute!r}, taken as a lead attribute "
+                        "(no leads imported yet to check it against)", highlight=False)
     for line in report["lines"]:
-        console.print(line, highlight=False)
+        _stdout().print(line, highlight=False)
 
 
 @app.command()
@@ -234,13 +254,15 @@ def quarantine(workspace: WorkspaceOpt = ".", fmt: FormatOpt = Format.table,
     elif fmt is Format.csv:
         sys.stdout.write(output.to_csv(rows, columns))
     else:
+        from rich.table import Table
+
         table = Table(title=f"quarantine: {len(rows):,} rows", title_justify="left", header_style="bold")
         for column in columns[1:]:
             table.add_column(column.replace("_", " "))
         for r in rows[:limit]:
             table.add_row(r["kind"], Path(r["file"]).name, output.cell_text(r["row_number"]),
                           r["column_name"] or "", r["value"] or "", r["reason"])
-        console.print(table)
+        _stdout().print(table)
 
 
 @app.command()
@@ -257,6 +279,8 @@ def lead(lead_id: Annotated[str, typer.Argument(help="The lead's id.")],
     if fmt is not Format.table:
         sys.stdout.write(output.dumps(explained) + "\n")
         return
+    from rich.table import Table
+
     table = Table(show_header=False, title=f"lead {lead_id}", title_justify="left")
     table.add_column(style="bold")
     table.add_column()
@@ -272,7 +296,7 @@ def lead(lead_id: Annotated[str, typer.Argument(help="The lead's id.")],
             continue
         table.add_row(key.replace("_", " "), output.dumps(value) if isinstance(value, list | dict)
                       else output.cell_text(value))
-    console.print(table)
+    _stdout().print(table)
 
 
 @app.command()
@@ -465,12 +489,12 @@ def demo(directory: Annotated[Path, typer.Argument(help="Folder for the demo wor
     from netlead.demo import run_demo
 
     try:
-        ws = run_demo(directory, leads=leads, seed=seed, say=lambda text: errors.print(text, highlight=False))
+        ws = run_demo(directory, leads=leads, seed=seed, say=lambda text: _stderr().print(text, highlight=False))
     except NetleadError as e:
         _fail(e)
     with ws:
         _print_result(ws.waterfall(by="quarter"), Format.table, False, "gross → net waterfall",
                       pivot=("period", "reason", "count"))
         _print_result(ws.cpnsli(by="quarter"), Format.table, False, "cost per net sales lead issued")
-    console.print(f"Try: netlead cpnsli --by-channel -w {directory}   ·   netlead lead LEAD_ID -w {directory}",
-                  highlight=False)
+    _stdout().print(f"Try: netlead cpnsli --by-channel -w {directory}   ·   netlead lead LEAD_ID -w {directory}",
+                    highlight=False)

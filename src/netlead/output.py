@@ -9,7 +9,11 @@ import io
 import json
 import math
 from decimal import Decimal
-from typing import Any
+from json.encoder import encode_basestring
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 FORMATS = ("table", "json", "csv")
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -39,6 +43,36 @@ def dumps(value: Any) -> str:
     if isinstance(value, Decimal):
         return decimal_text(value)
     return json.dumps(to_json_value(value), ensure_ascii=False)
+
+
+def _cell(value: Any) -> str:
+    """`dumps(value)`, with the common cell types written directly (the same text, faster)."""
+    kind = type(value)
+    if value is None:
+        return "null"
+    if kind is str:
+        return encode_basestring(value)  # what json.dumps(value, ensure_ascii=False) writes
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        return float.__repr__(value) if math.isfinite(value) else "null"
+    if kind is Decimal:
+        return decimal_text(value)
+    return dumps(value)
+
+
+def table_json(table: pa.Table) -> str:
+    """`dumps(table.to_pylist())`, column by column: the same text without a dict per row."""
+    names = table.column_names
+    if not names or len(set(names)) != len(names):
+        return dumps(table.to_pylist())
+    keys = [json.dumps(str(name)) for name in names]
+    columns = [[_cell(value) for value in column.to_pylist()] for column in table.columns]
+    rows = ("{" + ", ".join(f"{key}: {cell}" for key, cell in zip(keys, cells, strict=True)) + "}"
+            for cells in zip(*columns, strict=True))
+    return "[" + ", ".join(rows) + "]"
 
 
 def neutralise(text: str) -> str:

@@ -75,10 +75,14 @@ def open(path: str | Path, today: dt.date | None = None) -> Workspace:  # noqa: 
         raise WorkspaceError(
             f"no store ({STORE_FILE}) in {folder}", "Run `netlead init DIR` to create an empty one."
         )
-    first_look = agreement_module.load(agreement_path)
-    con = store.connect(folder / STORE_FILE, first_look.calendar.timezone)
-    attributes = store.attribute_names(con, "leads")
-    agreement = agreement_module.load(agreement_path, attributes=attributes or None)
+    agreement = agreement_module.load(agreement_path)
+    con = store.connect(folder / STORE_FILE, agreement.calendar.timezone)
+    if agreement.assumed_attributes:
+        # Names that are not canonical columns are checked against the attributes the store has
+        # seen. Without such names a second load would give the same agreement: skip it.
+        attributes = store.attribute_names(con, "leads")
+        if attributes:
+            agreement = agreement_module.load(agreement_path, attributes=attributes)
     workspace = Workspace(folder, con, agreement)
     workspace._record_versions(today or dt.date.today())
     return workspace

@@ -1,0 +1,47 @@
+"""The store connection's settings: a bounded memory limit and threads, both overridable, and no
+progress bar on stdout (it would land inside JSON and CSV output)."""
+
+from __future__ import annotations
+
+import pytest
+
+from netlead.errors import NetleadError
+from netlead.store import connect
+from netlead.store.db import DEFAULT_MEMORY_LIMIT
+
+
+def setting(con, name):
+    return con.execute("SELECT current_setting(?)", [name]).fetchone()[0]
+
+
+def as_bytes(text: str) -> float:
+    number, unit = text.split()
+    return float(number) * {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "KB": 1e3, "MB": 1e6, "GB": 1e9}[unit]
+
+
+def test_default_memory_limit_threads_and_no_progress_bar(monkeypatch):
+    monkeypatch.delenv("NETLEAD_MEMORY_LIMIT", raising=False)
+    monkeypatch.delenv("NETLEAD_THREADS", raising=False)
+    con = connect(":memory:", "Europe/London")
+    number, unit = DEFAULT_MEMORY_LIMIT[:-2], DEFAULT_MEMORY_LIMIT[-2:]
+    assert as_bytes(setting(con, "memory_limit")) == pytest.approx(as_bytes(f"{number} {unit}"), rel=0.05)
+    assert setting(con, "threads") >= 1
+    assert setting(con, "enable_progress_bar") is False
+
+
+def test_environment_overrides(monkeypatch):
+    monkeypatch.setenv("NETLEAD_MEMORY_LIMIT", "1GB")
+    monkeypatch.setenv("NETLEAD_THREADS", "1")
+    con = connect(":memory:", "Europe/London")
+    assert as_bytes(setting(con, "memory_limit")) == pytest.approx(1e9, rel=0.05)
+    assert setting(con, "threads") == 1
+    con = connect(":memory:", "Europe/London", memory_limit="2GB", threads=2)  # arguments win
+    assert as_bytes(setting(con, "memory_limit")) == pytest.approx(2e9, rel=0.05)
+    assert setting(con, "threads") == 2
+
+
+@pytest.mark.parametrize(("name", "value"), [("NETLEAD_MEMORY_LIMIT", "lots"), ("NETLEAD_THREADS", "two")])
+def test_bad_settings_are_clear_errors(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(NetleadError, match=name):
+        connect(":memory:", "Europe/London")
