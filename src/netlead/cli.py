@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import sys
 from enum import StrEnum
@@ -83,7 +84,8 @@ def _fail(error: NetleadError) -> None:
     raise typer.Exit(code=1)
 
 
-def _print_result(result, fmt: Format, meta: bool, title: str, pivot: tuple[str, str, str] | None = None):
+def _print_result(result, fmt: Format, meta: bool, title: str, pivot: tuple[str, str, str] | None = None,
+                  columns: list[str] | None = None, limit: int | None = None):
     from netlead import output
 
     if fmt is Format.json:
@@ -92,11 +94,10 @@ def _print_result(result, fmt: Format, meta: bool, title: str, pivot: tuple[str,
         sys.stdout.write((f'{{"meta": {output.dumps(result.meta)}, "rows": {rows}}}' if meta else rows) + "\n")
         return
     rows = result.rows()
-    columns = result.table.column_names
     if fmt is Format.csv:
-        sys.stdout.write(output.to_csv(rows, columns))
+        sys.stdout.write(output.to_csv(rows, result.table.column_names))
     else:
-        _stdout().print(_rich_table(rows, columns, title, pivot))
+        _stdout().print(_rich_table(rows[:limit], columns or result.table.column_names, title, pivot))
         versions = ", ".join(f"v{v['version']} from {v['effective_from']}" + (
             f" (restated: {v['restatement']})" if v["restatement"] else "") for v in result.meta["agreement"])
         _stdout().print(f"agreement {versions} · as of {result.meta['as_of']} · {result.meta['currency']}",
@@ -485,7 +486,8 @@ def demo(directory: Annotated[Path, typer.Argument(help="Folder for the demo wor
          leads: Annotated[int, typer.Option(help="How many leads to generate.")] = 50_000,
          seed: Annotated[int, typer.Option(help="Seed of the generator.")] = 7):
     """Generate two years of realistic sample data, import it into a new workspace in DIRECTORY,
-    and print the waterfall and the cost per net sales lead issued by quarter."""
+    and print the waterfall and the cost per net sales lead issued by quarter, then the last
+    quarter's journey, the stuck leads, a what-if and the projected cohort return."""
     from netlead.demo import run_demo
 
     try:
@@ -496,5 +498,19 @@ def demo(directory: Annotated[Path, typer.Argument(help="Folder for the demo wor
         _print_result(ws.waterfall(by="quarter"), Format.table, False, "gross → net waterfall",
                       pivot=("period", "reason", "count"))
         _print_result(ws.cpnsli(by="quarter"), Format.table, False, "cost per net sales lead issued")
-    _stdout().print(f"Try: netlead cpnsli --by-channel -w {directory}   ·   netlead lead LEAD_ID -w {directory}",
-                    highlight=False)
+        calendar = ws.agreement.calendar
+        quarter_start = calendar.period_start(calendar.quarter_start(dt.date.today()) - dt.timedelta(days=1), "quarter")
+        quarter = calendar.label(quarter_start, "quarter")
+        _print_result(ws.journey(by="quarter", from_=quarter, to=quarter), Format.table, False,
+                      f"buyer journey of the leads created in {quarter}",
+                      columns=["stage", "reached", "conversion_to_next", "median_days_in_stage", "owners"])
+        _print_result(ws.stuck(), Format.table, False, "stuck leads, oldest first (the first 5)",
+                      columns=["lead_id", "stage", "days_in_stage", "threshold_days", "rep", "channel"], limit=5)
+        _print_result(ws.whatif({"responded": "+0.02"}, from_=quarter, to=quarter), Format.table, False,
+                      f"what if 2 more points of responded leads became opportunities ({quarter})")
+        _print_result(ws.projected(from_=quarter), Format.table, False,
+                      "PROJECTED cohort return (chain ladder; an estimate, not actual)",
+                      columns=["period", "investment", "gross_profit_to_date", "projected_gross_profit",
+                               "projected_gross_profit_low", "projected_gross_profit_high", "projected_roi"])
+    _stdout().print(f"Next: export NETLEAD_WORKSPACE={directory}; then netlead scorecard, netlead cohorts, "
+                    "netlead cpnsli --by-channel, netlead lead LEAD_ID (README lists them all)", highlight=False)
