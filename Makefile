@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench lint clean golden
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/bench.py
+
+# Refresh the golden transpiled SQL (tests/golden/<dialect>/) after reviewing the diff.
+golden: $(STAMP)
+	$(VENV)/bin/python tests/golden/test_golden.py --write
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks

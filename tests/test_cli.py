@@ -163,3 +163,10 @@ def test_every_command_has_help():
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0, command
         assert len(result.stdout.split("\n", 3)[-1].strip()) > 40, command
+
+
+def test_a_database_url_is_printed_without_its_password():
+    from netlead.engines import without_password
+
+    assert without_password("postgresql://ana:s3cret@db.example:5432/team") == "postgresql://ana:***@db.example:5432/team"
+    assert without_password("postgresql://ana@db/team") == "postgresql://ana@db/team"

@@ -53,7 +53,7 @@ class Unit(StrEnum):
 WorkspaceOpt = Annotated[
     str,
     typer.Option("--workspace", "-w", envvar="NETLEAD_WORKSPACE",
-                 help="Workspace folder (holds netlead.yaml and netlead.duckdb). "
+                 help="Workspace: a folder (holds netlead.yaml and netlead.duckdb), or a PostgreSQL URL. "
                       "Default: $NETLEAD_WORKSPACE, else the current folder."),
 ]
 FromOpt = Annotated[str | None, typer.Option(
@@ -132,16 +132,31 @@ def _rich_table(rows, columns, title, pivot):
 
 
 @app.command()
-def init(directory: Annotated[Path, typer.Argument(help="Folder for the new workspace.")]):
-    """Make a new workspace: a commented netlead.yaml (an existing one is kept) and an empty store."""
+def init(target: Annotated[str, typer.Argument(
+              metavar="DIR_OR_URL", help="Folder for the new workspace, or a PostgreSQL URL (postgresql://user@host/db).")],
+         agreement: Annotated[Path | None, typer.Option(
+             "--agreement", help="The agreement to start with (a netlead.yaml): copied into the folder, or stored in "
+             "the database of a PostgreSQL workspace (running init again with --agreement replaces it there, under "
+             "the same versions check as an edited file). Without it a folder keeps the netlead.yaml it has, "
+             "else gets a commented template.")] = None):
+    """Make a new workspace: the agreement (netlead.yaml) and an empty store."""
     import netlead
 
     try:
-        netlead.init(directory).close()
+        text = agreement.read_text(encoding="utf-8") if agreement else None
+        netlead.init(target, agreement_text=text).close()
+    except OSError as e:
+        _fail(NetleadError(f"cannot read the agreement {agreement}: {e.strerror}"))
     except NetleadError as e:
         _fail(e)
-    _stdout().print(f"Workspace ready in {directory}. Edit {directory / 'netlead.yaml'} with marketing, "
-                    f"sales and finance, then `netlead import KIND FILE... -w {directory}`.", highlight=False)
+    if "://" in target:
+        from netlead.engines import without_password
+
+        _stdout().print(f"Workspace ready at {without_password(target)}. Import with "
+                        "`netlead import KIND FILE... -w URL`.", highlight=False)
+    else:
+        _stdout().print(f"Workspace ready in {target}. Edit {Path(target) / 'netlead.yaml'} with marketing, "
+                        f"sales and finance, then `netlead import KIND FILE... -w {target}`.", highlight=False)
 
 
 @app.command("import")

@@ -39,7 +39,18 @@ class MetricResult:
 
 def init(path: str | Path, agreement_text: str | None = None) -> Workspace:
     """Make a new workspace in `path`: a commented netlead.yaml (kept when the folder already has
-    one, or `agreement_text` when given) and an empty store. Refuses a folder that holds a store."""
+    one, or `agreement_text` when given) and an empty store. Refuses a folder that holds a store.
+
+    `path` may be a PostgreSQL URL (`postgresql://user@host/db`): the schema is created there and
+    the agreement (`agreement_text`, else the template) is stored in the database; a database
+    that is already a workspace takes `agreement_text` as its new agreement, checked like an
+    edited netlead.yaml."""
+    from netlead import engines
+
+    if engines.is_url(path):
+        from netlead.engines import postgres
+
+        return postgres.init(str(path), agreement_text)
     folder = Path(path)
     if (folder / STORE_FILE).exists():
         raise WorkspaceError(
@@ -63,7 +74,13 @@ def open(path: str | Path, today: dt.date | None = None) -> Workspace:  # noqa: 
     """Open the workspace in `path` (a folder holding netlead.yaml and netlead.duckdb).
 
     `today` stands in for the wall clock when deciding whether an agreement change would alter a
-    quarter already under way."""
+    quarter already under way. `path` may be a PostgreSQL URL: the workspace `init` made there."""
+    from netlead import engines
+
+    if engines.is_url(path):
+        from netlead.engines import postgres
+
+        return postgres.open_url(str(path), today)
     folder = Path(path)
     agreement_path = folder / AGREEMENT_FILE
     if not agreement_path.exists():

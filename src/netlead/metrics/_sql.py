@@ -10,17 +10,24 @@ Three things are filled in on the parsed tree, never by string formatting:
   SQL: versions, rules, evidence), or, when given a list and standing in a SELECT list, that many
   select items.
 Values are bound as `$name` parameters at execution.
+
+`transpile(sql, dialect)` turns that DuckDB SQL into the statements of another engine (`postgres`,
+`spark`) with SQLGlot, raising on anything SQLGlot cannot express (`ErrorLevel.RAISE`). Where
+SQLGlot's output would run but mean something else, or not run, the portable form is chosen here,
+once, on the parsed tree (see `_portable`); the metric code never names an engine.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 from importlib import resources
 
 import duckdb
 import pyarrow as pa
 import sqlglot
 from sqlglot import exp
+from sqlglot.errors import ErrorLevel
 
 WHITESPACE = " \t\r\n"
 
@@ -84,3 +91,131 @@ def arrow(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None)
     used = _parameters(name)
     bound = {k: v for k, v in (params or {}).items() if k in used}
     return con.sql(_static(name), params=bound).to_arrow_table()
+
+
+# --- other engines ----------------------------------------------------------------------------
+
+DIALECTS = ("duckdb", "postgres", "spark")
+
+# TRY_CAST's types in the agreement's conditions (agreement/conditions.py) and the text each
+# accepts, for engines without TRY_CAST (PostgreSQL): anything else is null, not an error.
+_NUMBER = r"^[ \t\r\n]*[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?[ \t\r\n]*$"
+_INTEGER = r"^[ \t\r\n]*[+-]?[0-9]+[ \t\r\n]*$"
+_DATE = r"^[ \t\r\n]*[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t\r\n]*$"
+_TIMESTAMP = r"^[ \t\r\n]*[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?[ \t\r\n]*$"
+_TRY_PATTERNS = {
+    exp.DataType.Type.INT: _INTEGER,
+    exp.DataType.Type.BIGINT: _INTEGER,
+    exp.DataType.Type.SMALLINT: _INTEGER,
+    exp.DataType.Type.DOUBLE: _NUMBER,
+    exp.DataType.Type.FLOAT: _NUMBER,
+    exp.DataType.Type.DECIMAL: _NUMBER,
+    exp.DataType.Type.DATE: _DATE,
+    exp.DataType.Type.TIMESTAMP: _TIMESTAMP,
+}
+
+
+def _portable(node: exp.Expression, dialect: str) -> exp.Expression:
+    """One node in the form that means the same on `dialect` as in DuckDB."""
+    if isinstance(node, exp.PercentileCont) and dialect == "spark" and node.expression is not None:
+        # SQLGlot writes Spark's PERCENTILE_CONT(x, q), which Spark refuses, or PERCENTILE_APPROX;
+        # Spark's exact, interpolating percentile is `percentile(x, q)`.
+        return exp.Anonymous(this="percentile", expressions=[node.this, node.expression])
+    if (dialect == "postgres" and isinstance(node, exp.Table) and node.db.lower() == "information_schema"
+            and node.name.lower() == "tables" and not node.meta.get("netlead_scoped")):
+        # The tables of this workspace only: a PostgreSQL database may hold several (a schema each).
+        table = node.copy()
+        table.set("alias", None)
+        table.meta["netlead_scoped"] = True
+        scoped = exp.select("*").from_(table).where(
+            exp.column("table_schema").eq(exp.func("current_schema")))
+        return scoped.subquery(node.alias or "tables")
+    if isinstance(node, exp.CTE) and dialect == "postgres":
+        # PostgreSQL inlines a CTE read once into the query reading it; the metric SQL builds
+        # columns on columns through chains of CTEs (cohort_leads.sql), which inlined grow into
+        # expressions planned for minutes. Computed once each, as DuckDB does.
+        node.set("materialized", True)
+        return node
+    if isinstance(node, exp.TryCast) and dialect == "postgres":
+        # SQLGlot writes PostgreSQL's plain CAST, an error on bad text: cast only text of the
+        # type's shape (an impossible date such as 2026-02-30 remains an error there).
+        kind = node.to.this
+        if kind in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
+            return exp.Cast(this=node.this, to=node.to)
+        pattern = _TRY_PATTERNS.get(kind)
+        if pattern is None:
+            raise sqlglot.errors.UnsupportedError(f"TRY_CAST to {node.to.sql()} on {dialect}")
+        text = exp.Cast(this=node.this.copy(), to=exp.DataType.build("varchar"))
+        return exp.Case(
+            ifs=[exp.If(this=exp.RegexpLike(this=text, expression=exp.Literal.string(pattern)),
+                        true=exp.Cast(this=node.this, to=node.to))]
+        )
+    return node
+
+
+def _statements(tree: exp.Expression, dialect: str) -> list[exp.Expression]:
+    """On PostgreSQL: CREATE OR REPLACE TABLE, which it lacks (and SQLGlot passes through), as
+    DROP then CREATE; and a table made from a query is analysed at once, since the next statement
+    reads it and a fresh table's guessed size (thousands of rows for a handful) misleads the
+    planner into plans that take seconds where DuckDB takes milliseconds."""
+    if dialect != "postgres" or not isinstance(tree, exp.Create):
+        return [tree]
+    table = tree.this if isinstance(tree.this, exp.Table) else tree.this.this  # a Schema holds it
+    out = [tree]
+    if tree.args.get("replace"):
+        tree = tree.copy()
+        tree.set("replace", False)
+        out = [exp.Drop(tables=[table.copy()], kind=tree.args.get("kind") or "TABLE", exists=True), tree]
+    if isinstance(tree.expression, exp.Query):
+        out.append(exp.Analyze(tables=[table.copy()]))
+    return out
+
+
+def _trees(sql: str, dialect: str) -> list[exp.Expression]:
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown dialect {dialect!r}; known: {', '.join(DIALECTS)}")
+    trees: list[exp.Expression] = []
+    for tree in sqlglot.parse(sql, read="duckdb"):
+        if tree is not None:
+            trees.extend(_statements(tree.transform(lambda node: _portable(node, dialect)), dialect))
+    return trees
+
+
+@functools.lru_cache(maxsize=512)
+def transpile(sql: str, dialect: str, pretty: bool = False) -> tuple[str, ...]:
+    """The statements of DuckDB `sql` in `dialect`, raising on what SQLGlot cannot express.
+    `$name` parameters come out as the dialect writes them (`%(name)s` for psycopg, `:name` for
+    Spark). `pretty` lays it out for reading (the golden files)."""
+    if dialect == "duckdb":
+        return (sql,)
+    return tuple(
+        tree.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE, pretty=pretty)
+        for tree in _trees(sql, dialect)
+    )
+
+
+def _numbered(tree: exp.Expression) -> tuple[exp.Expression, tuple[str | int, ...]]:
+    order: list[str | int] = []
+    positions = itertools.count()
+
+    def number(node: exp.Expression) -> exp.Expression:
+        if not isinstance(node, exp.Placeholder):
+            return node
+        key = node.name if node.name and node.name != "?" else next(positions)
+        if key not in order:
+            order.append(key)
+        return exp.Parameter(this=exp.Literal.number(order.index(key) + 1))
+
+    return tree.transform(number), tuple(order)
+
+
+@functools.lru_cache(maxsize=512)
+def transpile_numbered(sql: str, dialect: str) -> tuple[tuple[str, tuple[str | int, ...]], ...]:
+    """`transpile`, with the parameters as the server's own numbered `$1, $2...` (PostgreSQL: no
+    client-side substitution, so a `%` in the SQL is just a character), and for each statement
+    what `$k` stands for: a `$name` parameter's name, or the 0-based position of a `?`."""
+    out = []
+    for tree in _trees(sql, dialect):
+        numbered, order = _numbered(tree)
+        out.append((numbered.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE), order))
+    return tuple(out)

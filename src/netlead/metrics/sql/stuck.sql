@@ -19,7 +19,7 @@ furthest AS (
     WHERE s.next_entered_at IS NULL
       AND s.stage <> 'lead'
       AND s.chain_index < (SELECT MAX(c.chain_index) FROM metric_chain AS c)
-      AND ($stage IS NULL OR s.stage = $stage)
+      AND (CAST($stage AS VARCHAR) IS NULL OR s.stage = $stage)  -- typed: PostgreSQL cannot type a bare null parameter
 ),
 opportunity_order AS (
     SELECT o.lead_id, o.status, o.closed_at,

@@ -1,0 +1,108 @@
+/* D10-D15 per cohort period: the net leads first issued in the period (D5), followed through */
+/* their opportunities up to as_of. metric_investment(period_start, investment) is D7 (cpnsli.py). */
+WITH leads AS MATERIALIZED (
+  SELECT
+    d.period_start,
+    COUNT(*) AS net_leads_issued,
+    COUNT(CASE WHEN c.first_opportunity_at <= %(as_of)s THEN 1 END) AS converted
+  FROM cohort_leads AS c
+  JOIN metric_days AS d
+    ON d.day = c.first_issued_date
+  WHERE
+    c.first_issued_at <= %(as_of)s
+  GROUP BY
+    d.period_start
+), opportunities AS MATERIALIZED (
+  SELECT
+    d.period_start,
+    COUNT(*) AS opportunities,
+    COUNT(CASE WHEN o.status = 'won' AND o.closed_at <= %(as_of)s THEN 1 END) AS wins,
+    COUNT(CASE WHEN o.status = 'lost' AND o.closed_at <= %(as_of)s THEN 1 END) AS losses,
+    SUM(CASE WHEN o.status = 'won' AND o.closed_at <= %(as_of)s THEN o.revenue END) AS revenue,
+    SUM(CASE WHEN o.status = 'won' AND o.closed_at <= %(as_of)s THEN o.gross_profit END) AS gross_profit,
+    COUNT(
+      CASE WHEN o.status = 'won' AND o.closed_at <= %(as_of)s AND o.estimated THEN 1 END
+    ) AS estimated_wins
+  FROM cohort_opportunities AS o
+  JOIN metric_days AS d
+    ON d.day = o.first_issued_date
+  WHERE
+    o.first_issued_at <= %(as_of)s AND o.created_at <= %(as_of)s
+  GROUP BY
+    d.period_start
+), running AS MATERIALIZED (
+  SELECT
+    d.period_start,
+    o.closed_at,
+    SUM(o.gross_profit) OVER (
+      PARTITION BY d.period_start
+      ORDER BY o.closed_at, o.opportunity_id
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS running_gross_profit
+  FROM cohort_opportunities AS o
+  JOIN metric_days AS d
+    ON d.day = o.first_issued_date
+  WHERE
+    o.first_issued_at <= %(as_of)s
+    AND o.created_at <= %(as_of)s
+    AND o.status = 'won'
+    AND o.closed_at <= %(as_of)s
+), payback AS MATERIALIZED (
+  SELECT
+    r.period_start,
+    CAST(MIN(r.closed_at) AS DATE) AS payback_date
+  FROM running AS r
+  JOIN metric_investment AS i
+    ON i.period_start = r.period_start
+  WHERE
+    r.running_gross_profit >= i.investment
+  GROUP BY
+    r.period_start
+)
+SELECT
+  p.period_start,
+  p.period,
+  COALESCE(l.net_leads_issued, 0) AS net_leads_issued,
+  COALESCE(o.opportunities, 0) AS opportunities,
+  CASE
+    WHEN l.net_leads_issued > 0
+    THEN CAST(l.converted AS DOUBLE PRECISION) / l.net_leads_issued
+  END AS lead_to_opportunity,
+  COALESCE(o.wins, 0) AS wins,
+  COALESCE(o.losses, 0) AS losses,
+  CASE
+    WHEN o.opportunities > 0
+    THEN CAST(o.wins AS DOUBLE PRECISION) / o.opportunities
+  END AS opportunity_to_win,
+  CASE
+    WHEN o.wins + o.losses > 0
+    THEN CAST(o.wins AS DOUBLE PRECISION) / (
+      o.wins + o.losses
+    )
+  END AS closed_win_rate,
+  COALESCE(o.revenue, 0) AS revenue,
+  COALESCE(o.gross_profit, 0) AS gross_profit,
+  COALESCE(o.estimated_wins, 0) AS estimated_wins,
+  CASE WHEN o.wins > 0 THEN CAST(o.gross_profit AS DOUBLE PRECISION) / o.wins END AS avg_gross_profit_per_win,
+  COALESCE(i.investment, 0) AS investment,
+  CASE
+    WHEN i.investment <> 0
+    THEN CAST((
+      CAST(COALESCE(o.gross_profit, 0) AS DOUBLE PRECISION) - i.investment
+    ) AS DOUBLE PRECISION) / i.investment
+  END AS cohort_roi, /* D14: null when the investment is 0. */
+  b.payback_date,
+  %(as_of_date)s >= p.period_end + v.sales_cycle_days AS mature
+FROM metric_periods AS p
+JOIN cohort_versions AS v
+  ON p.period_start >= v.effective_from AND p.period_start <= v.effective_to
+LEFT JOIN leads AS l
+  ON l.period_start = p.period_start
+LEFT JOIN opportunities AS o
+  ON o.period_start = p.period_start
+LEFT JOIN metric_investment AS i
+  ON i.period_start = p.period_start
+LEFT JOIN payback AS b
+  ON b.period_start = p.period_start
+ORDER BY
+  p.period_start;

@@ -1,0 +1,29 @@
+WITH cost_days AS MATERIALIZED (
+  SELECT
+    p.period_start,
+    CASE WHEN c.is_range THEN 0 ELSE c.amount END AS exact_amount,
+    CASE
+      WHEN c.is_range
+      THEN CAST(CAST(c.amount AS DOUBLE PRECISION) * (
+        (
+          CAST(LEAST(c.segment_end, p.period_end, %(as_of_date)s) AS DATE) - CAST(GREATEST(c.segment_start, p.period_start) AS DATE)
+        ) + 1
+      ) AS DOUBLE PRECISION) / c.range_days
+    END AS spread_amount
+  FROM cost_facts AS c
+  JOIN metric_periods AS p
+    ON c.segment_start <= p.period_end AND c.segment_end >= p.period_start
+  WHERE
+    c.segment_start <= %(as_of_date)s AND p.period_start <= %(as_of_date)s
+), investment AS MATERIALIZED (
+  SELECT
+    period_start,
+    CAST(SUM(exact_amount) AS DOUBLE PRECISION) + COALESCE(SUM(spread_amount), 0) AS investment
+  FROM cost_days
+  GROUP BY
+    period_start
+)
+SELECT
+  period_start,
+  investment
+FROM investment;

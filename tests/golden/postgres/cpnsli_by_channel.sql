@@ -1,0 +1,138 @@
+/* D9: investment and net leads issued per channel. Shared costs (no channel) are spread by the */
+/* shared_costs mode of the version in force on each of their days (T4), using the period's shares; */
+/* where a share's denominator is 0 they stay in the '(shared)' row. Rows add up to D7. */
+WITH issued AS MATERIALIZED (
+  SELECT
+    d.period_start,
+    f.channel,
+    COUNT(*) AS net_leads_issued
+  FROM lead_facts AS f
+  JOIN metric_days AS d
+    ON d.day = f.first_issued_date
+  WHERE
+    f.first_issued_at <= %(as_of)s AND f.issued_net
+  GROUP BY
+    d.period_start,
+    f.channel
+), cost_days AS MATERIALIZED (
+  SELECT
+    p.period_start,
+    c.channel,
+    c.shared_costs,
+    CASE WHEN c.is_range THEN 0 ELSE c.amount END AS exact_amount,
+    CASE
+      WHEN c.is_range
+      THEN CAST(CAST(c.amount AS DOUBLE PRECISION) * (
+        (
+          CAST(LEAST(c.segment_end, p.period_end, %(as_of_date)s) AS DATE) - CAST(GREATEST(c.segment_start, p.period_start) AS DATE)
+        ) + 1
+      ) AS DOUBLE PRECISION) / c.range_days
+      ELSE 0
+    END AS spread_amount
+  FROM cost_facts AS c
+  JOIN metric_periods AS p
+    ON c.segment_start <= p.period_end AND c.segment_end >= p.period_start
+  WHERE
+    c.segment_start <= %(as_of_date)s AND p.period_start <= %(as_of_date)s
+), direct AS MATERIALIZED (
+  SELECT
+    period_start,
+    channel,
+    CAST(SUM(exact_amount) AS DOUBLE PRECISION) + SUM(spread_amount) AS investment
+  FROM cost_days
+  WHERE
+    NOT channel IS NULL
+  GROUP BY
+    period_start,
+    channel
+), shared AS MATERIALIZED (
+  SELECT
+    period_start,
+    SUM(CASE WHEN shared_costs = 'by_net_leads' THEN exact_amount ELSE 0 END) + SUM(CASE WHEN shared_costs = 'by_net_leads' THEN spread_amount ELSE 0 END) AS by_net_leads,
+    SUM(CASE WHEN shared_costs = 'by_direct' THEN exact_amount ELSE 0 END) + SUM(CASE WHEN shared_costs = 'by_direct' THEN spread_amount ELSE 0 END) AS by_direct,
+    SUM(CASE WHEN shared_costs = 'unallocated' THEN exact_amount ELSE 0 END) + SUM(CASE WHEN shared_costs = 'unallocated' THEN spread_amount ELSE 0 END) AS unallocated
+  FROM cost_days
+  WHERE
+    channel IS NULL
+  GROUP BY
+    period_start
+), channels AS MATERIALIZED (
+  SELECT
+    COALESCE(i.period_start, k.period_start) AS period_start,
+    COALESCE(i.channel, k.channel) AS channel,
+    COALESCE(k.investment, 0) AS direct,
+    COALESCE(i.net_leads_issued, 0) AS net_leads_issued
+  FROM issued AS i
+  FULL OUTER JOIN direct AS k
+    ON k.period_start = i.period_start AND k.channel = i.channel
+), totals AS MATERIALIZED (
+  SELECT
+    p.period_start,
+    COALESCE(SUM(c.direct), 0) AS direct,
+    COALESCE(SUM(c.net_leads_issued), 0) AS net_leads_issued,
+    COALESCE(MAX(s.by_net_leads), 0) AS by_net_leads,
+    COALESCE(MAX(s.by_direct), 0) AS by_direct,
+    COALESCE(MAX(s.unallocated), 0) AS unallocated
+  FROM metric_periods AS p
+  LEFT JOIN channels AS c
+    ON c.period_start = p.period_start
+  LEFT JOIN shared AS s
+    ON s.period_start = p.period_start
+  GROUP BY
+    p.period_start
+), channel_rows AS MATERIALIZED (
+  SELECT
+    c.period_start,
+    c.channel,
+    FALSE AS is_shared,
+    CAST(c.direct + CASE
+      WHEN t.net_leads_issued > 0
+      THEN CAST(t.by_net_leads * c.net_leads_issued AS DOUBLE PRECISION) / t.net_leads_issued
+      ELSE 0
+    END + CASE
+      WHEN t.direct <> 0
+      THEN CAST(t.by_direct * c.direct AS DOUBLE PRECISION) / t.direct
+      ELSE 0
+    END AS DOUBLE PRECISION) AS investment,
+    c.net_leads_issued
+  FROM channels AS c
+  JOIN totals AS t
+    ON t.period_start = c.period_start
+  WHERE
+    c.direct <> 0 OR c.net_leads_issued > 0
+), shared_rows AS MATERIALIZED (
+  SELECT
+    t.period_start,
+    '(shared)' AS channel,
+    TRUE AS is_shared,
+    CAST(t.unallocated + CASE WHEN t.net_leads_issued > 0 THEN 0 ELSE t.by_net_leads END + CASE WHEN t.direct <> 0 THEN 0 ELSE t.by_direct END AS DOUBLE PRECISION) AS investment,
+    0 AS net_leads_issued
+  FROM totals AS t
+), all_rows AS MATERIALIZED (
+  SELECT
+    *
+  FROM channel_rows
+  UNION ALL
+  SELECT
+    *
+  FROM shared_rows
+  WHERE
+    investment <> 0
+)
+SELECT
+  p.period_start,
+  p.period,
+  r.channel,
+  r.investment,
+  CAST(r.net_leads_issued AS BIGINT) AS net_leads_issued,
+  CASE
+    WHEN r.net_leads_issued > 0
+    THEN CAST(r.investment AS DOUBLE PRECISION) / r.net_leads_issued
+  END AS cpnsli
+FROM all_rows AS r
+JOIN metric_periods AS p
+  ON p.period_start = r.period_start
+ORDER BY
+  p.period_start,
+  r.is_shared,
+  r.channel;

@@ -1,0 +1,237 @@
+DROP TABLE IF EXISTS cost_facts;
+
+/* cost_facts: each included cost row cut at the agreement's version changes (T4: every day of a */
+/* range counts under the cost policy in force on that day), so D7 is arithmetic over date ranges, */
+/* never a per-day expansion. Rows whose category the policy of their days excludes are left out. */
+CREATE TABLE cost_facts AS
+WITH spans AS MATERIALIZED (
+  SELECT
+    c.cost_id,
+    c.category,
+    NULLIF(TRIM(' 	
+' FROM c.channel), '') AS channel, /* null: shared (D9) */
+    c.amount,
+    c.date IS NULL AS is_range,
+    COALESCE(c.date, c.period_start) AS first_day,
+    COALESCE(c.date, c.period_end) AS last_day
+  FROM costs AS c
+  WHERE
+    NOT COALESCE(c.date, c.period_start) IS NULL
+    AND COALESCE(c.date, c.period_end) >= COALESCE(c.date, c.period_start)
+)
+SELECT
+  s.cost_id,
+  s.channel,
+  s.amount,
+  s.is_range,
+  (
+    CAST(s.last_day AS DATE) - CAST(s.first_day AS DATE)
+  ) + 1 AS range_days,
+  GREATEST(s.first_day, v.effective_from) AS segment_start,
+  LEAST(s.last_day, v.effective_to) AS segment_end,
+  v.version_index,
+  v.shared_costs
+FROM spans AS s
+JOIN fact_versions AS v
+  ON s.first_day <= v.effective_to AND s.last_day >= v.effective_from
+JOIN fact_cost_categories AS k
+  ON k.version_index = v.version_index
+  AND k.category = TRIM(' 	
+' FROM s.category);
+
+ANALYZE cost_facts;
+
+DROP TABLE IF EXISTS duplicate_gaps;
+
+CREATE TEMPORARY TABLE duplicate_gaps AS
+SELECT
+  lead_id
+FROM leads
+WHERE
+  FALSE;
+
+ANALYZE duplicate_gaps;
+
+DROP TABLE IF EXISTS lead_facts;
+
+/* lead_facts: one row per lead, independent of as_of, so that a status at any as_of is a filter */
+/* (see facts.py). The __placeholders are filled from the agreement by facts.py. */
+CREATE TABLE lead_facts AS
+WITH event_firsts AS MATERIALIZED (
+  SELECT
+    e.lead_id,
+    MIN(CASE WHEN e.type = 'issued' THEN e.occurred_at END) AS issued_at,
+    MIN(CASE WHEN e.type = 'outcome' THEN e.occurred_at END) AS outcome_at,
+    MIN(CASE WHEN e.type = 'responded' THEN e.occurred_at END) AS responded_at,
+    MIN(
+      CASE
+        WHEN e.type = 'qualified' AND e.trigger ~ '[^ 	
+]'
+        THEN e.occurred_at
+      END
+    ) AS trigger_at,
+    MIN(
+      CASE
+        WHEN e.type = 'qualified' AND e.cost_of_inaction ~ '[^ 	
+]'
+        THEN e.occurred_at
+      END
+    ) AS cost_of_inaction_at,
+    MIN(
+      CASE
+        WHEN e.type = 'qualified' AND e.decision_makers ~ '[^ 	
+]'
+        THEN e.occurred_at
+      END
+    ) AS decision_makers_at,
+    MIN(
+      CASE
+        WHEN e.type = 'qualified' AND e.need ~ '[^ 	
+]'
+        THEN e.occurred_at
+      END
+    ) AS need_at,
+    MIN(
+      CASE
+        WHEN e.type = 'qualified' AND e.appointment_at ~ '[^ 	
+]'
+        THEN e.occurred_at
+      END
+    ) AS appointment_at_at
+  FROM lead_events AS e
+  GROUP BY
+    e.lead_id
+), opportunity_firsts AS MATERIALIZED (
+  SELECT
+    o.lead_id,
+    MIN(o.created_at) AS created_at
+  FROM opportunities AS o
+  WHERE
+    NOT o.lead_id IS NULL
+  GROUP BY
+    o.lead_id
+), ruled AS MATERIALIZED (
+  SELECT
+    l.lead_id,
+    l.created_at,
+    CAST(l.created_at AS DATE) AS created_date,
+    TRIM(' 	
+' FROM l.channel) AS channel,
+    NULLIF(TRIM(' 	
+' FROM l.account_type), '') AS account_type,
+    0 AS version_index,
+    CASE WHEN COALESCE((
+      l.domain = 'example.com'
+    ), FALSE) THEN 0 END AS rule_index,
+    COALESCE(
+      CASE WHEN l.trigger ~ '[^ 	
+]' THEN l.created_at END,
+      CASE WHEN f.trigger_at < l.created_at THEN l.created_at ELSE f.trigger_at END
+    ) AS trigger_at, /* D3: an answer on the lead row counts as recorded at created_at, else at the first */ /* qualified event carrying it. */
+    COALESCE(
+      CASE WHEN l.cost_of_inaction ~ '[^ 	
+]' THEN l.created_at END,
+      CASE
+        WHEN f.cost_of_inaction_at < l.created_at
+        THEN l.created_at
+        ELSE f.cost_of_inaction_at
+      END
+    ) AS cost_of_inaction_at,
+    COALESCE(
+      CASE WHEN l.decision_makers ~ '[^ 	
+]' THEN l.created_at END,
+      CASE
+        WHEN f.decision_makers_at < l.created_at
+        THEN l.created_at
+        ELSE f.decision_makers_at
+      END
+    ) AS decision_makers_at,
+    COALESCE(
+      CASE WHEN l.need ~ '[^ 	
+]' THEN l.created_at END,
+      CASE WHEN f.need_at < l.created_at THEN l.created_at ELSE f.need_at END
+    ) AS need_at,
+    COALESCE(
+      CASE WHEN l.appointment_at ~ '[^ 	
+]' THEN l.created_at END,
+      CASE
+        WHEN f.appointment_at_at < l.created_at
+        THEN l.created_at
+        ELSE f.appointment_at_at
+      END
+    ) AS appointment_at_at,
+    CASE WHEN f.issued_at < l.created_at THEN l.created_at ELSE f.issued_at END AS first_issued_at,
+    CASE
+      WHEN f.issued_at <= l.created_at
+      THEN CASE WHEN f.responded_at < l.created_at THEN l.created_at ELSE f.responded_at END
+    END AS responded_when_issued_at_creation,
+    CASE WHEN f.outcome_at < l.created_at THEN l.created_at ELSE f.outcome_at END AS first_outcome_at,
+    CASE WHEN o.created_at < l.created_at THEN l.created_at ELSE o.created_at END AS first_opportunity_at
+  FROM (
+    /* The duplicate rules' gaps (D2, built by facts.py into duplicate_gaps) beside every lead */
+    /* column the rule conditions may read as l.<column>. */
+    SELECT
+      l.*
+    FROM leads AS l
+    LEFT JOIN duplicate_gaps AS g
+      ON g.lead_id = l.lead_id
+  ) AS l
+  LEFT JOIN event_firsts AS f
+    ON f.lead_id = l.lead_id
+  LEFT JOIN opportunity_firsts AS o
+    ON o.lead_id = l.lead_id
+), answered AS MATERIALIZED (
+  SELECT
+    r.*,
+    LEAST(r.trigger_at, r.need_at) AS answered_at
+  FROM ruled AS r
+), evidenced AS MATERIALIZED (
+  SELECT
+    a.*,
+    a.answered_at AS evidence_at
+  FROM answered AS a
+), responses AS MATERIALIZED (
+  SELECT
+    e.lead_id,
+    MIN(e.occurred_at) AS responded_after_issue_at
+  FROM lead_events AS e
+  JOIN event_firsts AS f
+    ON f.lead_id = e.lead_id
+  WHERE
+    e.type = 'responded' AND e.occurred_at >= f.issued_at
+  GROUP BY
+    e.lead_id
+)
+SELECT
+  v.lead_id,
+  v.created_at,
+  v.created_date,
+  v.channel,
+  v.account_type,
+  v.version_index,
+  v.rule_index,
+  CASE WHEN v.version_index = 0 AND v.rule_index = 0 THEN 'invalid' END AS rule_reason,
+  v.evidence_at,
+  v.first_issued_at,
+  CAST(v.first_issued_at AS DATE) AS first_issued_date,
+  CASE
+    WHEN v.rule_index IS NULL
+    AND (
+      v.first_issued_at IS NULL OR v.evidence_at <= v.first_issued_at
+    )
+    THEN v.evidence_at
+  END AS net_from, /* D3/D4: with no rule matched, a lead is net at as_of exactly when net_from <= as_of: its */ /* evidence counts up to the first issue, or up to as_of while it is not issued yet. */
+  CASE
+    WHEN NOT v.first_issued_at IS NULL
+    THEN v.rule_index IS NULL AND COALESCE(v.evidence_at <= v.first_issued_at, FALSE)
+  END AS issued_net, /* The status at the first issue does not depend on as_of once the issue has happened (D5/D6). */
+  COALESCE(v.responded_when_issued_at_creation, r.responded_after_issue_at) AS first_responded_at,
+  v.first_outcome_at,
+  v.first_opportunity_at
+FROM evidenced AS v
+LEFT JOIN responses AS r
+  ON r.lead_id = v.lead_id;
+
+ANALYZE lead_facts;
+
+DROP TABLE duplicate_gaps;

@@ -1,0 +1,31 @@
+WITH cost_days AS (
+  SELECT
+    p.period_start,
+    CASE WHEN c.is_range THEN 0 ELSE c.amount END AS exact_amount,
+    CASE
+      WHEN c.is_range
+      THEN CAST(c.amount AS DOUBLE) * (
+        DATEDIFF(
+          DAY,
+          GREATEST(c.segment_start, p.period_start),
+          LEAST(c.segment_end, p.period_end, :as_of_date)
+        ) + 1
+      ) / c.range_days
+    END AS spread_amount
+  FROM cost_facts AS c
+  JOIN metric_periods AS p
+    ON c.segment_start <= p.period_end AND c.segment_end >= p.period_start
+  WHERE
+    c.segment_start <= :as_of_date AND p.period_start <= :as_of_date
+), investment AS (
+  SELECT
+    period_start,
+    CAST(SUM(exact_amount) AS DOUBLE) + COALESCE(SUM(spread_amount), 0) AS investment
+  FROM cost_days
+  GROUP BY
+    period_start
+)
+SELECT
+  period_start,
+  investment
+FROM investment;

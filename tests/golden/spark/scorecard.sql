@@ -1,0 +1,216 @@
+/* D21-D22: the weekly scorecard, optionally split by channel or account_type ($split is 'none', */
+/* 'channel' or 'account_type'). metric_periods holds the weeks of the range plus the week before */
+/* it, so that the first row's *_change compares with that week; rows before $first_week are */
+/* dropped at the end. metric_investment(period_start, split, investment) is D7, or D9 per channel. */
+/* Every week has a row for every split value seen in the weeks, so LAG compares consecutive weeks. */
+WITH gross AS (
+  SELECT
+    d.period_start,
+    CASE :split WHEN 'channel' THEN f.channel WHEN 'account_type' THEN f.account_type END AS split,
+    COUNT(*) AS gross_leads
+  FROM lead_facts AS f
+  JOIN metric_days AS d
+    ON d.day = f.created_date
+  WHERE
+    f.created_at <= :as_of
+  GROUP BY
+    1,
+    2
+), cohort AS (
+  SELECT
+    d.period_start,
+    CASE :split WHEN 'channel' THEN c.channel WHEN 'account_type' THEN c.account_type END AS split,
+    COUNT(*) AS net_leads_issued,
+    COUNT(CASE WHEN c.first_opportunity_at <= :as_of THEN 1 END) AS converted,
+    PERCENTILE(CASE WHEN c.first_responded_at <= :as_of THEN c.response_minutes END, 0.5) AS response_median_minutes,
+    PERCENTILE(CASE WHEN c.first_responded_at <= :as_of THEN c.response_minutes END, 0.9) AS response_p90_minutes,
+    COUNT(
+      CASE
+        WHEN c.first_responded_at <= c.sla_due_at AND c.first_responded_at <= :as_of
+        THEN 1
+      END
+    ) AS sla_met,
+    COUNT(
+      CASE
+        WHEN c.sla_due_at <= :as_of
+        AND NOT COALESCE(c.first_responded_at <= c.sla_due_at, FALSE)
+        THEN 1
+      END
+    ) AS sla_breaches
+  FROM cohort_leads AS c
+  JOIN metric_days AS d
+    ON d.day = c.first_issued_date
+  WHERE
+    c.first_issued_at <= :as_of
+  GROUP BY
+    1,
+    2
+), opportunities AS (
+  SELECT
+    d.period_start,
+    CASE :split WHEN 'channel' THEN o.channel WHEN 'account_type' THEN o.account_type END AS split,
+    COUNT(*) AS opportunities,
+    COUNT(CASE WHEN o.status = 'won' AND o.closed_at <= :as_of THEN 1 END) AS wins,
+    SUM(CASE WHEN o.status = 'won' AND o.closed_at <= :as_of THEN o.gross_profit END) AS gross_profit
+  FROM cohort_opportunities AS o
+  JOIN metric_days AS d
+    ON d.day = o.first_issued_date
+  WHERE
+    o.first_issued_at <= :as_of AND o.created_at <= :as_of
+  GROUP BY
+    1,
+    2
+), splits AS (
+  SELECT DISTINCT
+    split
+  FROM (
+    SELECT
+      split
+    FROM gross
+    UNION ALL
+    SELECT
+      split
+    FROM cohort
+    UNION ALL
+    SELECT
+      split
+    FROM metric_investment
+    WHERE
+      :split = 'channel'
+    UNION ALL
+    SELECT
+      CAST(NULL AS STRING)
+    WHERE
+      :split = 'none'
+  ) AS seen
+), week_values AS (
+  SELECT
+    p.period_start,
+    p.period,
+    s.split,
+    COALESCE(g.gross_leads, 0) AS gross_leads,
+    COALESCE(c.net_leads_issued, 0) AS net_leads_issued,
+    CASE WHEN :split <> 'account_type' THEN COALESCE(i.investment, 0) END AS investment, /* Costs carry no account type: no investment in that split (D21). */
+    c.response_median_minutes,
+    c.response_p90_minutes,
+    CASE
+      WHEN c.sla_met + c.sla_breaches > 0
+      THEN CAST(c.sla_met AS DOUBLE) / (
+        c.sla_met + c.sla_breaches
+      )
+    END AS sla_met_rate,
+    CASE
+      WHEN c.net_leads_issued > 0
+      THEN CAST(c.converted AS DOUBLE) / c.net_leads_issued
+    END AS lead_to_opportunity,
+    CASE WHEN o.opportunities > 0 THEN CAST(o.wins AS DOUBLE) / o.opportunities END AS opportunity_to_win,
+    CASE WHEN o.wins > 0 THEN CAST(o.gross_profit AS DOUBLE) / o.wins END AS avg_gross_profit_per_win,
+    COALESCE(o.gross_profit, 0) AS gross_profit
+  FROM metric_periods AS p
+  CROSS JOIN splits AS s
+  LEFT JOIN gross AS g
+    ON g.period_start = p.period_start AND g.split IS NOT DISTINCT FROM s.split
+  LEFT JOIN cohort AS c
+    ON c.period_start = p.period_start AND c.split IS NOT DISTINCT FROM s.split
+  LEFT JOIN opportunities AS o
+    ON o.period_start = p.period_start AND o.split IS NOT DISTINCT FROM s.split
+  LEFT JOIN metric_investment AS i
+    ON :split <> 'account_type'
+    AND i.period_start = p.period_start
+    AND i.split IS NOT DISTINCT FROM s.split
+), ratios AS (
+  SELECT
+    w.*,
+    CASE WHEN w.net_leads_issued > 0 THEN w.investment / w.net_leads_issued END AS cpnsli,
+    CASE
+      WHEN w.investment <> 0
+      THEN (
+        CAST(w.gross_profit AS DOUBLE) - w.investment
+      ) / w.investment
+    END AS cohort_roi
+  FROM week_values AS w
+), changes AS (
+  SELECT
+    r.*,
+    LAG(r.gross_leads) OVER previous AS prior_gross_leads,
+    LAG(r.net_leads_issued) OVER previous AS prior_net_leads_issued,
+    LAG(r.investment) OVER previous AS prior_investment,
+    LAG(r.cpnsli) OVER previous AS prior_cpnsli,
+    LAG(r.response_median_minutes) OVER previous AS prior_response_median_minutes,
+    LAG(r.response_p90_minutes) OVER previous AS prior_response_p90_minutes,
+    LAG(r.sla_met_rate) OVER previous AS prior_sla_met_rate,
+    LAG(r.lead_to_opportunity) OVER previous AS prior_lead_to_opportunity,
+    LAG(r.opportunity_to_win) OVER previous AS prior_opportunity_to_win,
+    LAG(r.avg_gross_profit_per_win) OVER previous AS prior_avg_gross_profit_per_win,
+    LAG(r.gross_profit) OVER previous AS prior_gross_profit,
+    LAG(r.cohort_roi) OVER previous AS prior_cohort_roi
+  FROM ratios AS r
+  WINDOW previous AS (PARTITION BY r.split ORDER BY r.period_start NULLS LAST)
+), moved AS (
+  SELECT
+    c.*,
+    CASE
+      WHEN c.investment > 0
+      AND c.prior_investment > 0
+      AND c.gross_leads > 0
+      AND c.prior_gross_leads > 0
+      AND c.net_leads_issued > 0
+      AND c.prior_net_leads_issued > 0
+      AND c.cpnsli <> c.prior_cpnsli
+      THEN LN(c.cpnsli / c.prior_cpnsli)
+    END AS log_change
+  FROM changes AS c
+)
+SELECT
+  m.period_start,
+  m.period,
+  m.split,
+  m.gross_leads,
+  m.net_leads_issued,
+  m.investment,
+  m.cpnsli,
+  m.response_median_minutes,
+  m.response_p90_minutes,
+  m.sla_met_rate,
+  m.lead_to_opportunity,
+  m.opportunity_to_win,
+  m.avg_gross_profit_per_win,
+  m.gross_profit,
+  m.cohort_roi,
+  m.gross_leads - m.prior_gross_leads AS gross_leads_change,
+  m.net_leads_issued - m.prior_net_leads_issued AS net_leads_issued_change,
+  m.investment - m.prior_investment AS investment_change,
+  m.cpnsli - m.prior_cpnsli AS cpnsli_change,
+  m.response_median_minutes - m.prior_response_median_minutes AS response_median_minutes_change,
+  m.response_p90_minutes - m.prior_response_p90_minutes AS response_p90_minutes_change,
+  m.sla_met_rate - m.prior_sla_met_rate AS sla_met_rate_change,
+  m.lead_to_opportunity - m.prior_lead_to_opportunity AS lead_to_opportunity_change,
+  m.opportunity_to_win - m.prior_opportunity_to_win AS opportunity_to_win_change,
+  m.avg_gross_profit_per_win - m.prior_avg_gross_profit_per_win AS avg_gross_profit_per_win_change,
+  m.gross_profit - m.prior_gross_profit AS gross_profit_change,
+  m.cohort_roi - m.prior_cohort_roi AS cohort_roi_change,
+  CASE
+    WHEN NOT m.log_change IS NULL
+    THEN LN(m.investment / m.prior_investment) / m.log_change
+  END AS moved_investment_share,
+  CASE
+    WHEN NOT m.log_change IS NULL
+    THEN -LN(CAST(m.gross_leads AS DOUBLE) / m.prior_gross_leads) / m.log_change
+  END AS moved_volume_share,
+  CASE
+    WHEN NOT m.log_change IS NULL
+    THEN -LN(
+      (
+        CAST(m.net_leads_issued AS DOUBLE) / m.gross_leads
+      ) / (
+        CAST(m.prior_net_leads_issued AS DOUBLE) / m.prior_gross_leads
+      )
+    ) / m.log_change
+  END AS moved_yield_share
+FROM moved AS m
+WHERE
+  m.period_start >= :first_week
+ORDER BY
+  m.period_start NULLS LAST,
+  m.split = '(shared)' NULLS LAST,
+  m.split NULLS LAST;
