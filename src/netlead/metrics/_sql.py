@@ -219,3 +219,38 @@ def transpile_numbered(sql: str, dialect: str) -> tuple[tuple[str, tuple[str | i
         numbered, order = _numbered(tree)
         out.append((numbered.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE), order))
     return tuple(out)
+
+
+# --- small Arrow tables from Python lists ------------------------------------------------------
+
+# pyarrow (26) imports pandas for any `pa.array` of a Python list (0.3-0.4 s, 30-40 MiB per
+# command), so the metrics' small tables are built by an in-memory DuckDB from bound lists instead.
+_DUCKDB_TYPES = {
+    pa.date32(): "DATE",
+    pa.string(): "VARCHAR",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.float64(): "DOUBLE",
+    pa.bool_(): "BOOLEAN",
+}
+
+
+@functools.cache
+def _builder() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(":memory:")
+
+
+def table(columns: dict[str, tuple[list, pa.DataType]]) -> pa.Table:
+    """`pa.table({name: pa.array(values, type)})` without pyarrow's pandas import (which
+    `Schema.empty_table` also triggers): same column names and types (date32, string, int32,
+    int64, float64, bool), nulls kept; empty lists give an empty table of that schema."""
+    schema = pa.schema([(name, type_) for name, (_, type_) in columns.items()])
+    select = ", ".join(
+        f"unnest(${i}::{_DUCKDB_TYPES[type_]}[]) AS c{i}" for i, (_, type_) in enumerate(columns.values(), 1)
+    )
+    params = [list(values) for values, _ in columns.values()]
+    if len({len(p) for p in params}) != 1:
+        raise ValueError("columns of different lengths")
+    with _builder().cursor() as cur:
+        result = cur.sql(f"SELECT {select}", params=params).to_arrow_table()
+    return result.rename_columns(list(columns)).cast(schema)

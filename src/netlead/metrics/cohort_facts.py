@@ -99,7 +99,7 @@ def write_days(con: duckdb.DuckDBPyConnection, agreement) -> None:
         while day <= end:
             days.append(day)
             day += timedelta(days=1)
-    con.register("cohort_day_list", pa.table({"day": pa.array(days, pa.date32())}))
+    con.register("cohort_day_list", _sql.table({"day": (days, pa.date32())}))
     try:
         con.execute(_sql.render("cohort_days"))
     finally:

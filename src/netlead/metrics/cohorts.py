@@ -34,8 +34,8 @@ def investment(con: duckdb.DuckDBPyConnection, agreement, frame: periods.Frame, 
                by_channel: bool = False) -> pa.Table:
     """D7 (or D9 per channel) for the frame's periods, as cpnsli computes it: `period_start, split,
     investment` (split: the channel, else null); periods without costs may be absent."""
-    empty = pa.table({"period_start": pa.array([], pa.date32()), "split": pa.array([], pa.string()),
-                      "investment": pa.array([], pa.float64())})
+    empty = _sql.table({"period_start": ([], pa.date32()), "split": ([], pa.string()),
+                        "investment": ([], pa.float64())})
     if not frame.periods:
         return empty
     if not by_channel and (shared := _investment_sql()) is not None:
@@ -85,6 +85,6 @@ def development(
     wins, gross_profit`. Actual values only; projections are D28's."""
     frame = _cohort_frame(con, agreement, by, from_, to, as_of)
     oldest = _months(frame.periods[0].start, frame.as_of_date) if frame.periods else -1
-    ages = pa.table({"age": pa.array(range(max(oldest, -1) + 1), pa.int32())})
+    ages = _sql.table({"age": (list(range(max(oldest, -1) + 1)), pa.int32())})
     with periods.registered(con, frame, {"metric_ages": ages}):
         return _sql.arrow(con, "development", frame.params)

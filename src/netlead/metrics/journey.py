@@ -77,21 +77,21 @@ def stage_table(con: duckdb.DuckDBPyConnection, agreement, frame: periods.Frame)
         owners.append(owners_text(stage.owners))
         never.append(absent)
         stuck.append(None if stage.stuck_after_days is None else float(stage.stuck_after_days))
-    stages = pa.table(
+    stages = _sql.table(
         {
-            "stage_index": pa.array(range(len(names)), pa.int32()),
-            "stage": pa.array(names, pa.string()),
-            "chain_index": pa.array(chain_indexes, pa.int32()),
-            "owners": pa.array(owners, pa.string()),
-            "never_reached": pa.array(never, pa.bool_()),
-            "stuck_after_days": pa.array(stuck, pa.float64()),
+            "stage_index": (list(range(len(names))), pa.int32()),
+            "stage": (names, pa.string()),
+            "chain_index": (chain_indexes, pa.int32()),
+            "owners": (owners, pa.string()),
+            "never_reached": (never, pa.bool_()),
+            "stuck_after_days": (stuck, pa.float64()),
         }
     )
     in_chain = [(i, n) for i, n in zip(chain_indexes, names, strict=True) if i is not None]
-    chain_table = pa.table(
+    chain_table = _sql.table(
         {
-            "chain_index": pa.array([i for i, _ in in_chain], pa.int32()),
-            "stage": pa.array([n for _, n in in_chain], pa.string()),
+            "chain_index": ([i for i, _ in in_chain], pa.int32()),
+            "stage": ([n for _, n in in_chain], pa.string()),
         }
     )
     return stages, chain_table

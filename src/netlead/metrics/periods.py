@@ -69,11 +69,11 @@ def registered(
     con: duckdb.DuckDBPyConnection, fr: Frame, extra: dict[str, pa.Table] | None = None
 ) -> Iterator[None]:
     """Make the frame's tables (and any `extra` ones) visible to the metric SQL for one query."""
-    periods = pa.table(
+    periods = _sql.table(
         {
-            "period_start": pa.array([p.start for p in fr.periods], pa.date32()),
-            "period_end": pa.array([p.end for p in fr.periods], pa.date32()),
-            "period": pa.array([p.label for p in fr.periods], pa.string()),
+            "period_start": ([p.start for p in fr.periods], pa.date32()),
+            "period_end": ([p.end for p in fr.periods], pa.date32()),
+            "period": ([p.label for p in fr.periods], pa.string()),
         }
     )
     days, starts = [], []
@@ -83,9 +83,7 @@ def registered(
             starts.append(p.start)
     tables = {
         "metric_periods": periods,
-        "metric_days": pa.table(
-            {"day": pa.array(days, pa.date32()), "period_start": pa.array(starts, pa.date32())}
-        ),
+        "metric_days": _sql.table({"day": (days, pa.date32()), "period_start": (starts, pa.date32())}),
         **(extra or {}),
     }
     for name, table in tables.items():

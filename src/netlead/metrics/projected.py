@@ -26,7 +26,7 @@ from datetime import timedelta
 import duckdb
 import pyarrow as pa
 
-from netlead.metrics import periods
+from netlead.metrics import _sql, periods
 from netlead.metrics.cohorts import _months, cohorts, development
 from netlead.metrics.journey import prepare
 
@@ -123,7 +123,7 @@ def projected(con: duckdb.DuckDBPyConnection, agreement, from_=None, to=None, as
             strict=True,
         ):
             columns[name].append(value)
-    return pa.table({name: pa.array(values, TYPES[name]) for name, values in columns.items()})
+    return _sql.table({name: (values, TYPES[name]) for name, values in columns.items()})
 
 
 def periods_end(agreement, start):

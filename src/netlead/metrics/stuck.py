@@ -8,7 +8,7 @@ import duckdb
 import pyarrow as pa
 
 from netlead.errors import NetleadError
-from netlead.metrics import periods
+from netlead.metrics import _sql, periods
 from netlead.metrics.facts import FIRST_DAY, LAST_DAY
 from netlead.metrics.journey import prepare, run, stage_table
 
@@ -28,12 +28,12 @@ def outcome_next_table(agreement) -> pa.Table:
             ends.append(end)
             codes.append(code.code)
             nexts.append(code.next)
-    return pa.table(
+    return _sql.table(
         {
-            "effective_from": pa.array(starts, pa.date32()),
-            "effective_to": pa.array(ends, pa.date32()),
-            "code": pa.array(codes, pa.string()),
-            "next": pa.array(nexts, pa.string()),
+            "effective_from": (starts, pa.date32()),
+            "effective_to": (ends, pa.date32()),
+            "code": (codes, pa.string()),
+            "next": (nexts, pa.string()),
         }
     )
 

@@ -23,8 +23,6 @@ def waterfall(
     facts.ensure(con, agreement)
     frame = periods.frame(con, agreement, by, from_, to, as_of)
     names = steps(agreement)
-    step_table = pa.table(
-        {"step": pa.array(range(len(names)), pa.int32()), "reason": pa.array(names, pa.string())}
-    )
+    step_table = _sql.table({"step": (list(range(len(names))), pa.int32()), "reason": (names, pa.string())})
     with periods.registered(con, frame, {"metric_steps": step_table}):
         return _sql.arrow(con, "waterfall", frame.params)

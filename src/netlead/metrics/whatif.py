@@ -21,6 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from netlead.errors import NetleadError
+from netlead.metrics import _sql
 from netlead.metrics.cohorts import cohorts
 from netlead.metrics.journey import prepare, totals
 
@@ -162,8 +163,8 @@ def whatif(
     ]
     names = ["item", "stage", "base", "scenario", "change"]
     types = [pa.string(), pa.string(), pa.float64(), pa.float64(), pa.float64()]
-    return pa.table(
-        {n: pa.array([r[i] for r in rows], t) for i, (n, t) in enumerate(zip(names, types, strict=True))}
+    return _sql.table(
+        {n: ([r[i] for r in rows], t) for i, (n, t) in enumerate(zip(names, types, strict=True))}
     )
 
 
@@ -181,11 +182,11 @@ def levers(con: duckdb.DuckDBPyConnection, agreement, from_=None, to=None, as_of
         rates.append(conversions[k])
         wins.append(gained)
         profits.append(None if b.avg_gross_profit_per_win is None else gained * b.avg_gross_profit_per_win)
-    return pa.table(
+    return _sql.table(
         {
-            "stage": pa.array(stages, pa.string()),
-            "conversion_to_next": pa.array(rates, pa.float64()),
-            "wins_gained": pa.array(wins, pa.float64()),
-            "gross_profit_gained": pa.array(profits, pa.float64()),
+            "stage": (stages, pa.string()),
+            "conversion_to_next": (rates, pa.float64()),
+            "wins_gained": (wins, pa.float64()),
+            "gross_profit_gained": (profits, pa.float64()),
         }
     )
