@@ -98,3 +98,16 @@ def test_an_import_is_one_transaction(folder, monkeypatch):
             ws.import_files("leads", [DATA / "leads.csv"])
         assert ws.con.execute("SELECT count(*) FROM leads").fetchone()[0] == 0
         assert ws.con.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
+
+
+def test_meta_names_the_versions_governing_any_day_of_the_periods(folder):
+    # T4: version 2 starts on 2027-01-01, a Friday; the week of Monday 2026-12-28 holds days of both.
+    path = folder / "netlead.yaml"
+    path.write_text(path.read_text() + "---\n" + second_version("2027-01-01"))
+    with netlead.open(folder, today=TODAY) as ws:
+        def versions(**bounds):
+            return [v["version"] for v in ws.waterfall(as_of="2027-03-31", **bounds).meta["agreement"]]
+
+        assert versions(by="week", from_="2026-12-14", to="2026-12-27") == [1]
+        assert versions(by="week", from_="2026-12-14", to="2026-12-28") == [1, 2]
+        assert versions(by="month", from_="2027-01", to="2027-02") == [2]

@@ -308,13 +308,13 @@ class Workspace:
         calendar = self.agreement.calendar
         versions = self.agreement.versions
         if table.num_rows and "period_start" in table.column_names:
-            starts = table.column("period_start").to_pylist()
-            first, last = min(starts), max(starts)
-            versions = [
-                v for i, v in enumerate(versions)
-                if i + 1 == len(versions) or versions[i + 1].effective_from > first
-                if v.effective_from <= last or i == 0
-            ]
+            # The versions in force on any day of the periods shown (T4), rows being sorted by
+            # period_start: the first period's first day to the last period's last day.
+            first = table.column("period_start")[0].as_py()
+            last = calendar.parse_bound(table.column("period")[-1].as_py(), "to")
+            ends = [v.effective_from for v in versions[1:]] + [dt.date.max]
+            versions = [v for i, (v, end) in enumerate(zip(versions, ends, strict=True))
+                        if end > first and (i == 0 or v.effective_from <= last)]
         meta = {
             "agreement": self._versions_meta(versions),
             "as_of": as_of.astimezone(calendar.zone).isoformat(),
