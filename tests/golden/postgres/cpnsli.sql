@@ -1,14 +1,23 @@
 /* D5-D8 per period: investment, net leads issued, issued off agreement, cost per net lead issued. */
-WITH issued AS MATERIALIZED (
+WITH issued_by_day AS MATERIALIZED (
   SELECT
-    d.period_start,
+    f.first_issued_date,
     COUNT(CASE WHEN f.issued_net THEN 1 END) AS net_leads_issued,
     COUNT(CASE WHEN NOT f.issued_net THEN 1 END) AS issued_off_agreement
   FROM lead_facts AS f
-  JOIN metric_days AS d
-    ON d.day = f.first_issued_date
   WHERE
     f.first_issued_at <= %(as_of)s
+    AND f.first_issued_date BETWEEN %(first_day)s AND %(last_day)s
+  GROUP BY
+    f.first_issued_date
+), issued AS MATERIALIZED (
+  SELECT
+    d.period_start,
+    CAST(SUM(i.net_leads_issued) AS BIGINT) AS net_leads_issued,
+    CAST(SUM(i.issued_off_agreement) AS BIGINT) AS issued_off_agreement
+  FROM issued_by_day AS i
+  JOIN metric_days AS d
+    ON d.day = i.first_issued_date
   GROUP BY
     d.period_start
 ), cost_days AS MATERIALIZED (

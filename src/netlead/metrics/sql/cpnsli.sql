@@ -1,13 +1,22 @@
 -- D5-D8 per period: investment, net leads issued, issued off agreement, cost per net lead issued.
-WITH issued AS (
+WITH issued_by_day AS (
     -- D5/D6: a lead counts once, in the period of its first issue, if that issue is by as_of.
+    -- Counted per local date first, then per period (cheaper than joining every lead to it).
     SELECT
-        d.period_start,
+        f.first_issued_date,
         COUNT(CASE WHEN f.issued_net THEN 1 END) AS net_leads_issued,
         COUNT(CASE WHEN NOT f.issued_net THEN 1 END) AS issued_off_agreement
     FROM lead_facts AS f
-    JOIN metric_days AS d ON d.day = f.first_issued_date
-    WHERE f.first_issued_at <= $as_of
+    WHERE f.first_issued_at <= $as_of AND f.first_issued_date BETWEEN $first_day AND $last_day
+    GROUP BY f.first_issued_date
+),
+issued AS (
+    SELECT
+        d.period_start,
+        CAST(SUM(i.net_leads_issued) AS BIGINT) AS net_leads_issued,
+        CAST(SUM(i.issued_off_agreement) AS BIGINT) AS issued_off_agreement
+    FROM issued_by_day AS i
+    JOIN metric_days AS d ON d.day = i.first_issued_date
     GROUP BY d.period_start
 ),
 cost_days AS (
