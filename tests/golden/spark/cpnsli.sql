@@ -1,4 +1,5 @@
 /* D5-D8 per period: investment, net leads issued, issued off agreement, cost per net lead issued. */
+/* metric_investment(period_start, investment) is D7 (investment.sql). */
 WITH issued_by_day AS (
   SELECT
     f.first_issued_date,
@@ -20,32 +21,6 @@ WITH issued_by_day AS (
     ON d.day = i.first_issued_date
   GROUP BY
     d.period_start
-), cost_days AS (
-  SELECT
-    p.period_start,
-    CASE WHEN c.is_range THEN 0 ELSE c.amount END AS exact_amount,
-    CASE
-      WHEN c.is_range
-      THEN CAST(c.amount AS DOUBLE) * (
-        DATEDIFF(
-          DAY,
-          GREATEST(c.segment_start, p.period_start),
-          LEAST(c.segment_end, p.period_end, :as_of_date)
-        ) + 1
-      ) / c.range_days
-    END AS spread_amount
-  FROM cost_facts AS c
-  JOIN metric_periods AS p
-    ON c.segment_start <= p.period_end AND c.segment_end >= p.period_start
-  WHERE
-    c.segment_start <= :as_of_date AND p.period_start <= :as_of_date
-), investment AS (
-  SELECT
-    period_start,
-    CAST(SUM(exact_amount) AS DOUBLE) + COALESCE(SUM(spread_amount), 0) AS investment
-  FROM cost_days
-  GROUP BY
-    period_start
 )
 SELECT
   p.period_start,
@@ -58,7 +33,7 @@ SELECT
     THEN COALESCE(i.investment, 0) / n.net_leads_issued
   END AS cpnsli /* D8: null when no net lead was issued. */
 FROM metric_periods AS p
-LEFT JOIN investment AS i
+LEFT JOIN metric_investment AS i
   ON i.period_start = p.period_start
 LEFT JOIN issued AS n
   ON n.period_start = p.period_start
