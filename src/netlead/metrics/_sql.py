@@ -28,9 +28,8 @@ from importlib import resources
 
 import duckdb
 import pyarrow as pa
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import ErrorLevel
+
+from netlead._lazy import exp, sqlglot
 
 WHITESPACE = " \t\r\n"
 
@@ -127,16 +126,20 @@ _NUMBER = r"^[ \t\r\n]*[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?[ \t
 _INTEGER = r"^[ \t\r\n]*[+-]?[0-9]+[ \t\r\n]*$"
 _DATE = r"^[ \t\r\n]*[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t\r\n]*$"
 _TIMESTAMP = r"^[ \t\r\n]*[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?[ \t\r\n]*$"
-_TRY_PATTERNS = {
-    exp.DataType.Type.INT: _INTEGER,
-    exp.DataType.Type.BIGINT: _INTEGER,
-    exp.DataType.Type.SMALLINT: _INTEGER,
-    exp.DataType.Type.DOUBLE: _NUMBER,
-    exp.DataType.Type.FLOAT: _NUMBER,
-    exp.DataType.Type.DECIMAL: _NUMBER,
-    exp.DataType.Type.DATE: _DATE,
-    exp.DataType.Type.TIMESTAMP: _TIMESTAMP,
-}
+
+
+@functools.cache
+def _try_patterns() -> dict:
+    return {
+        exp.DataType.Type.INT: _INTEGER,
+        exp.DataType.Type.BIGINT: _INTEGER,
+        exp.DataType.Type.SMALLINT: _INTEGER,
+        exp.DataType.Type.DOUBLE: _NUMBER,
+        exp.DataType.Type.FLOAT: _NUMBER,
+        exp.DataType.Type.DECIMAL: _NUMBER,
+        exp.DataType.Type.DATE: _DATE,
+        exp.DataType.Type.TIMESTAMP: _TIMESTAMP,
+    }
 
 
 def _portable(node: exp.Expression, dialect: str) -> exp.Expression:
@@ -166,7 +169,7 @@ def _portable(node: exp.Expression, dialect: str) -> exp.Expression:
         kind = node.to.this
         if kind in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
             return exp.Cast(this=node.this, to=node.to)
-        pattern = _TRY_PATTERNS.get(kind)
+        pattern = _try_patterns().get(kind)
         if pattern is None:
             raise sqlglot.errors.UnsupportedError(f"TRY_CAST to {node.to.sql()} on {dialect}")
         text = exp.Cast(this=node.this.copy(), to=exp.DataType.build("varchar"))
@@ -213,7 +216,7 @@ def transpile(sql: str, dialect: str, pretty: bool = False) -> tuple[str, ...]:
     if dialect == "duckdb":
         return (sql,)
     return tuple(
-        tree.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE, pretty=pretty)
+        tree.sql(dialect=dialect, unsupported_level=sqlglot.ErrorLevel.RAISE, pretty=pretty)
         for tree in _trees(sql, dialect)
     )
 
@@ -241,7 +244,7 @@ def transpile_numbered(sql: str, dialect: str) -> tuple[tuple[str, tuple[str | i
     out = []
     for tree in _trees(sql, dialect):
         numbered, order = _numbered(tree)
-        out.append((numbered.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE), order))
+        out.append((numbered.sql(dialect=dialect, unsupported_level=sqlglot.ErrorLevel.RAISE), order))
     return tuple(out)
 
 
