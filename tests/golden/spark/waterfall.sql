@@ -15,40 +15,27 @@ WITH by_day AS (
 ), counts AS (
   SELECT
     d.period_start,
-    b.rule_reason AS reason,
-    SUM(b.leads) AS count
+    CASE WHEN k.part = 2 THEN 'not_ready' ELSE COALESCE(b.rule_reason, 'net_leads') END AS reason,
+    SUM(
+      CASE
+        WHEN k.part = 2
+        THEN b.leads - b.ready
+        WHEN b.rule_reason IS NULL
+        THEN b.ready
+        ELSE b.leads
+      END
+    ) AS count
   FROM by_day AS b
   JOIN metric_days AS d
     ON d.day = b.created_date
+  CROSS JOIN VALUES
+    (1),
+    (2) AS k(part)
   WHERE
-    NOT b.rule_reason IS NULL
+    k.part = 1 OR b.rule_reason IS NULL
   GROUP BY
-    d.period_start,
-    b.rule_reason
-  UNION ALL
-  SELECT
-    d.period_start,
-    'net_leads',
-    SUM(b.ready)
-  FROM by_day AS b
-  JOIN metric_days AS d
-    ON d.day = b.created_date
-  WHERE
-    b.rule_reason IS NULL
-  GROUP BY
-    d.period_start
-  UNION ALL
-  SELECT
-    d.period_start,
-    'not_ready',
-    SUM(b.leads - b.ready)
-  FROM by_day AS b
-  JOIN metric_days AS d
-    ON d.day = b.created_date
-  WHERE
-    b.rule_reason IS NULL
-  GROUP BY
-    d.period_start
+    1,
+    2
 ), steps AS (
   SELECT
     period_start,

@@ -2,7 +2,7 @@
 -- metric_steps(step, reason) lists the rows in order; every step appears, zero counts included.
 WITH by_day AS (
     -- Counted per local created date first, then per period: grouping every lead by its date
-    -- costs less than joining every lead to its period (a third of the time at 10M leads).
+    -- costs less than joining every lead to its period.
     SELECT
         f.created_date,
         f.rule_reason,
@@ -15,23 +15,18 @@ WITH by_day AS (
     GROUP BY f.created_date, f.rule_reason
 ),
 counts AS (
-    SELECT d.period_start, b.rule_reason AS reason, SUM(b.leads) AS count
+    -- Each day's rule reasons, its net leads and (part 2) its leads not ready yet, read in one
+    -- pass over by_day (a filter on it per part would be evaluated on every lead).
+    SELECT
+        d.period_start,
+        CASE WHEN k.part = 2 THEN 'not_ready' ELSE COALESCE(b.rule_reason, 'net_leads') END AS reason,
+        SUM(CASE WHEN k.part = 2 THEN b.leads - b.ready WHEN b.rule_reason IS NULL THEN b.ready ELSE b.leads END)
+            AS count
     FROM by_day AS b
     JOIN metric_days AS d ON d.day = b.created_date
-    WHERE b.rule_reason IS NOT NULL
-    GROUP BY d.period_start, b.rule_reason
-    UNION ALL
-    SELECT d.period_start, 'net_leads', SUM(b.ready)
-    FROM by_day AS b
-    JOIN metric_days AS d ON d.day = b.created_date
-    WHERE b.rule_reason IS NULL
-    GROUP BY d.period_start
-    UNION ALL
-    SELECT d.period_start, 'not_ready', SUM(b.leads - b.ready)
-    FROM by_day AS b
-    JOIN metric_days AS d ON d.day = b.created_date
-    WHERE b.rule_reason IS NULL
-    GROUP BY d.period_start
+    CROSS JOIN (VALUES (1), (2)) AS k (part)
+    WHERE k.part = 1 OR b.rule_reason IS NULL
+    GROUP BY 1, 2
 ),
 steps AS (
     SELECT period_start, reason, count FROM counts
