@@ -1,7 +1,9 @@
 """What a command pays for before it computes anything (issue 4, item 5: each CLI metric command
-within a second at 10M leads): `netlead --help` loads neither the engine nor Rich, JSON output is
-written from the Arrow columns as `dumps` writes the rows, and opening a workspace reads its
-agreement once unless it names lead attributes to check against the store."""
+within a second at 10M leads): `netlead --help` loads neither the engine nor Rich, a metric
+command with JSON output loads neither SQLGlot, the YAML reader (once its agreement was read),
+pandas, Rich nor the import, JSON output is written from the Arrow columns as `dumps` writes the
+rows, and opening a workspace reads its agreement once unless it names lead attributes to check
+against the store."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import netlead
 from netlead import output
 from netlead.agreement import loader
 from netlead.errors import AgreementError
+from netlead.workspace import AGREEMENT_CACHE_FILE
 
 DATA = Path(__file__).parent / "data" / "small"
 BEFORE_THE_AGREEMENT = dt.date(2024, 12, 1)  # so that editing the rules is not a restatement
@@ -35,6 +38,32 @@ def test_help_and_the_package_load_nothing_heavy():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert "waterfall" in out
     assert out.strip().splitlines()[-1] == "[]"
+
+
+# Imported only to build SQL (SQLGlot), read YAML (ruamel), convert for pandas users, print
+# for people (Rich) or import files; none of it is needed to run a metric's SQL files.
+NOT_FOR_A_METRIC = ("sqlglot", "ruamel", "pandas", "rich", "netlead.store.importer", "netlead.metrics.journey")
+METRIC_COMMANDS = (["waterfall"], ["cpnsli"], ["cpnsli", "--by-channel"], ["cohorts"], ["response"], ["decay"],
+                   ["scorecard"])
+
+
+def test_a_metric_command_loads_only_what_runs_its_query(folder):
+    script = (
+        "import sys, json\nfrom netlead.cli import app\n"
+        "try:\n    app(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        f"print(json.dumps([m for m in {NOT_FOR_A_METRIC!r} if m in sys.modules]), file=sys.stderr)"
+    )
+    options = ["--from", "2026-01", "--to", "2026-02", "--as-of", "2026-02-28", "--format", "json", "-w", str(folder)]
+    (folder / AGREEMENT_CACHE_FILE).unlink()
+    first = subprocess.run([sys.executable, "-c", script, "waterfall", *options], capture_output=True, text=True,
+                           check=True)
+    assert "ruamel" in json.loads(first.stderr.splitlines()[-1])  # its agreement is read once
+    assert (folder / AGREEMENT_CACHE_FILE).exists()
+    for command in METRIC_COMMANDS:
+        run = subprocess.run([sys.executable, "-c", script, *command, *options], capture_output=True, text=True,
+                             check=True)
+        assert isinstance(json.loads(run.stdout), list), command
+        assert json.loads(run.stderr.splitlines()[-1]) == [], command
 
 
 def test_table_json_is_dumps_of_the_rows():
@@ -67,9 +96,9 @@ def count_loads(monkeypatch) -> list[set[str] | None]:
     calls: list[set[str] | None] = []
     real = loader.load
 
-    def load(path, attributes=None):
+    def load(path, attributes=None, cache=None):
         calls.append(attributes)
-        return real(path, attributes)
+        return real(path, attributes, cache)
 
     monkeypatch.setattr("netlead.agreement.load", load)
     return calls

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 AGREEMENT_FILE = "netlead.yaml"
 STORE_FILE = "netlead.duckdb"
+# What was read from netlead.yaml, kept for the next command that finds the same text there
+# (agreement/loader.py): reading the YAML and the conditions again costs more than the rest of
+# opening a workspace. Safe to delete.
+AGREEMENT_CACHE_FILE = ".netlead.yaml.json"
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ def init(path: str | Path, agreement_text: str | None = None) -> Workspace:
         agreement_path.write_text(agreement_text)
     elif not agreement_path.exists():
         agreement_path.write_text(agreement_module.template(dt.date.today()))
-    agreement = agreement_module.load(agreement_path)
+    agreement = agreement_module.load(agreement_path, cache=folder / AGREEMENT_CACHE_FILE)
     con = store.connect(folder / STORE_FILE, agreement.calendar.timezone)
     workspace = Workspace(folder, con, agreement)
     workspace._record_versions(dt.date.today())
@@ -92,14 +96,15 @@ def open(path: str | Path, today: dt.date | None = None) -> Workspace:  # noqa: 
         raise WorkspaceError(
             f"no store ({STORE_FILE}) in {folder}", "Run `netlead init DIR` to create an empty one."
         )
-    agreement = agreement_module.load(agreement_path)
+    cache = folder / AGREEMENT_CACHE_FILE
+    agreement = agreement_module.load(agreement_path, cache=cache)
     con = store.connect(folder / STORE_FILE, agreement.calendar.timezone)
     if agreement.assumed_attributes:
         # Names that are not canonical columns are checked against the attributes the store has
         # seen. Without such names a second load would give the same agreement: skip it.
         attributes = store.attribute_names(con, "leads")
         if attributes:
-            agreement = agreement_module.load(agreement_path, attributes=attributes)
+            agreement = agreement_module.load(agreement_path, attributes=attributes, cache=cache)
     workspace = Workspace(folder, con, agreement)
     workspace._record_versions(today or dt.date.today())
     return workspace

@@ -40,7 +40,6 @@ def collect() -> dict[str, str]:
         if name in ("lead_facts", "duplicate_of"):
             continue  # agreement-dependent: below, per fixture agreement
         units[name] = journey.composed(name, COMPOSED[name])[0] if name in COMPOSED else _sql.render(name)
-    units["cohorts_investment"] = cohorts._investment_sql()[0]
     for fixture in FIXTURES:
         agreement = agreement_module.load(DATA / fixture / "netlead.yaml")
         units[f"facts_{fixture}"] = ";\n".join(facts._statements(agreement))

@@ -3,10 +3,23 @@
 ruamel.yaml's round-trip loader keeps where each key and list item was (`.lc`); the YAML is turned
 into plain Python plus a map from each path (`("net", "subtract", 0, "when")`) to its line, so a
 pydantic error location, or a check across fields, can point at the line to fix.
+
+Reading the YAML and the rules' conditions (ruamel.yaml and SQLGlot, with their imports) costs a
+command more than validating what they give. A workspace therefore keeps what was read from its
+netlead.yaml in a cache file beside it (`load(path, cache=...)`): the plain Python of each
+document with its lines, and the column names of each condition, as JSON, under the SHA-256 of
+the exact text and of the netlead code that read it. A later load of the same text by the same
+code validates that (pydantic, every check of the loader) without reading the YAML again, and a
+condition's text is read and checked again by SQLGlot when it is compiled. Anything else (another
+text, another netlead, a cache that cannot be read) is read from the YAML.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import os
 import re
 import types
 import typing
@@ -16,11 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import YAMLError
 
+import netlead
 from netlead.errors import AgreementError
 
 from .models import Version
@@ -42,36 +52,34 @@ class _Issues:
         return [text for _, text in sorted(self.items, key=lambda item: item[0])]
 
 
-def load(path: str | Path, attributes: set[str] | None = None) -> Agreement:
+def load(path: str | Path, attributes: set[str] | None = None, cache: str | Path | None = None) -> Agreement:
     """Read and check netlead.yaml. `attributes` are the lead attribute names the store has seen;
     None lets unknown names in conditions through as attributes (`Agreement.assumed_attributes`).
+    `cache` is a file where what was read is kept for the next load of the same text (see above).
     Raises AgreementError listing every problem as `FILE:LINE: what is wrong — what is allowed`."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise AgreementError([f"{path}: cannot read the agreement: {error}"]) from None
-    return loads(text, path, attributes)
+    return loads(text, path, attributes, cache)
 
 
-def loads(text: str, path: str | Path = "netlead.yaml", attributes: set[str] | None = None) -> Agreement:
+def loads(text: str, path: str | Path = "netlead.yaml", attributes: set[str] | None = None,
+          cache: str | Path | None = None) -> Agreement:
     """`load` from text already read; `path` names the file in messages and in the Agreement."""
     path = Path(path)
     issues = _Issues(path.name)
+    key = _cache_key(text) if cache is not None else None
+    kept = _read_cache(Path(cache), key) if cache is not None else None
+    documents, names = kept if kept is not None else (_read_documents(text, issues), {})
     context: dict[str, Any] = {
         "attributes": None if attributes is None else set(attributes),
         "assumed": set(),
+        "names": names,
     }
     versions: list[tuple[Version, dict[Loc, int]]] = []
-    for document in _documents(text, issues):
-        if not isinstance(document, CommentedMap):
-            issues.add(
-                _line_of(document),
-                "a version is a mapping of keys (version, effective_from, …) — see netlead init's template",
-            )
-            continue
-        lines: dict[Loc, int] = {(): document.lc.line + 1}
-        data = _plain(document, (), lines)
+    for data, lines in documents:
         try:
             version = Version.model_validate(data, context=context)
         except ValidationError as error:
@@ -87,6 +95,8 @@ def loads(text: str, path: str | Path = "netlead.yaml", attributes: set[str] | N
         issues.add(1, "the file holds no version — write one (netlead init writes a commented example)")
     if issues.items:
         raise AgreementError(issues.sorted(), hint=f"Fix {path.name} and run the command again.")
+    if cache is not None and kept is None:
+        _write_cache(Path(cache), key, documents, context["names"])
     texts = {id(v): _document_text(text, v.line) for v, _ in versions}
     return Agreement(
         path=path,
@@ -99,20 +109,46 @@ def loads(text: str, path: str | Path = "netlead.yaml", attributes: set[str] | N
 # --- reading YAML -----------------------------------------------------------------------------
 
 
-class _Constructor(RoundTripConstructor):
-    """Dates stay text for pydantic to read: ruamel raises a bare ValueError, without a line, on
-    an impossible date such as 2026-13-01. A subclass, so other users of ruamel are unaffected."""
+def _read_documents(text: str, issues: _Issues) -> list[tuple[Any, dict[Loc, int]]]:
+    """Each YAML document as plain Python with the lines of its keys and items."""
+    from ruamel.yaml.comments import CommentedMap
+
+    documents = []
+    for document in _documents(text, issues):
+        if not isinstance(document, CommentedMap):
+            issues.add(
+                _line_of(document),
+                "a version is a mapping of keys (version, effective_from, …) — see netlead init's template",
+            )
+            continue
+        lines: dict[Loc, int] = {(): document.lc.line + 1}
+        documents.append((_plain(document, (), lines), lines))
+    return documents
 
 
-_Constructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda constructor, node: str(constructor.construct_scalar(node))
-)
+@functools.cache
+def _constructor() -> type:
+    """ruamel's round-trip constructor, except that dates stay text for pydantic to read: ruamel
+    raises a bare ValueError, without a line, on an impossible date such as 2026-13-01. A
+    subclass, so other users of ruamel are unaffected."""
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class Constructor(RoundTripConstructor):
+        pass
+
+    Constructor.add_constructor(
+        "tag:yaml.org,2002:timestamp", lambda constructor, node: str(constructor.construct_scalar(node))
+    )
+    return Constructor
 
 
 def _documents(text: str, issues: _Issues) -> list[Any]:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
     documents: list[Any] = []
     yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
+    yaml.Constructor = _constructor()
     try:
         for document in yaml.load_all(text):
             if document is not None:  # an empty document, e.g. after a trailing `---`
@@ -134,6 +170,8 @@ def _line_of(node: Any) -> int:
 
 def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
     """ruamel's nodes as plain Python, recording the 1-based line of every key and item."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     if isinstance(node, CommentedMap):
         out = {}
         for key, value in node.items():
@@ -177,6 +215,92 @@ def _document_text(text: str, line: int) -> str:
             continue
         chunk.append(source_line)
     return "".join(chunk)
+
+
+# --- what was read, kept for the next load -------------------------------------------------------
+
+# The code whose output the cache holds: a change to it (or to the netlead version) is another key.
+_READERS = (Path(__file__), Path(__file__).with_name("condition_sql.py"))
+_FORMAT = 1
+
+
+def _cache_key(text: str) -> str | None:
+    digest = hashlib.sha256(f"netlead {netlead.__version__} format {_FORMAT}\n".encode())
+    try:
+        for reader in _READERS:
+            digest.update(reader.read_bytes())
+    except OSError:
+        return None
+    digest.update(text.encode("utf-8"))
+    return digest.hexdigest()
+
+
+class _NotKept(Exception):
+    """A value the cache does not write (the YAML held something other than plain data)."""
+
+
+def _encode(value: Any) -> Any:
+    """Plain data as JSON that tells every type apart (a Decimal is not a float, keys need not be text)."""
+    if isinstance(value, dict):
+        return {"map": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, list):
+        return {"list": [_encode(v) for v in value]}
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    if value is None or type(value) in (bool, int, str):
+        return {"value": value}
+    raise _NotKept(type(value).__name__)
+
+
+def _decode(node: dict) -> Any:
+    if "map" in node:
+        return {_decode(k): _decode(v) for k, v in node["map"]}
+    if "list" in node:
+        return [_decode(v) for v in node["list"]]
+    if "decimal" in node:
+        return Decimal(node["decimal"])
+    value = node["value"]
+    if value is not None and type(value) not in (bool, int, str):
+        raise ValueError("not plain data")
+    return value
+
+
+def _read_cache(cache: Path, key: str | None) -> tuple[list, dict] | None:
+    """(documents as `_read_documents` gives them, condition names) kept for exactly this text and
+    code, else None: a missing, stale or damaged cache only means reading the YAML."""
+    if key is None:
+        return None
+    try:
+        kept = json.loads(cache.read_text(encoding="utf-8"))
+        if kept["key"] != key:
+            return None
+        documents = [(_decode(d["data"]), {tuple(loc): line for loc, line in d["lines"]}) for d in kept["documents"]]
+        names = {text: tuple((name, quoted) for name, quoted in pairs) for text, pairs in kept["names"]}
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
+        return None
+    return documents, names
+
+
+def _write_cache(cache: Path, key: str | None, documents: list, names: dict) -> None:
+    """Keep what was read, replacing the file whole (readers never see half of it); a workspace
+    that cannot be written to just reads its YAML every time."""
+    if key is None:
+        return
+    try:
+        kept = {
+            "key": key,
+            "documents": [{"data": _encode(data), "lines": [[list(loc), line] for loc, line in lines.items()]}
+                          for data, lines in documents],
+            "names": [[text, [list(pair) for pair in pairs]] for text, pairs in names.items()],
+        }
+    except _NotKept:
+        return
+    partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+    try:
+        partial.write_text(json.dumps(kept), encoding="utf-8")
+        os.replace(partial, cache)
+    except OSError:
+        partial.unlink(missing_ok=True)
 
 
 # --- messages for pydantic's errors -------------------------------------------------------------

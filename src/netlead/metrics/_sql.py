@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
+import sys
+from array import array
 from importlib import resources
 
 import duckdb
 import pyarrow as pa
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import ErrorLevel
+
+from netlead._lazy import exp, sqlglot
 
 WHITESPACE = " \t\r\n"
 
@@ -43,9 +45,13 @@ def filled(expression: exp.Expression) -> exp.Expression:
 
 
 @functools.cache
+def _text(name: str) -> str:
+    return resources.files("netlead.metrics").joinpath("sql", f"{name}.sql").read_text()
+
+
+@functools.cache
 def _parsed(name: str) -> exp.Expression:
-    text = resources.files("netlead.metrics").joinpath("sql", f"{name}.sql").read_text()
-    return sqlglot.parse_one(text, read="duckdb")
+    return sqlglot.parse_one(_text(name), read="duckdb")
 
 
 def render(name: str, placeholders: dict[str, exp.Expression | list[exp.Expression]] | None = None) -> str:
@@ -75,14 +81,31 @@ def render(name: str, placeholders: dict[str, exp.Expression | list[exp.Expressi
     return tree.sql(dialect="duckdb")
 
 
+# What the metric files hold besides SQL code: comments, text literals and quoted names, where a
+# `$name` or a helper's name is not one. Text runs to the next quote ('' is a quote inside it).
+_NOT_CODE = re.compile(r"--[^\n]*|/\*.*?\*/|'[^']*'|\"[^\"]*\"", re.DOTALL)
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_HELPER = re.compile(r"\bnetlead_(trim|filled)\s*\(", re.IGNORECASE)
+
+
+@functools.cache
+def _code(name: str) -> str:
+    """The file with its comments and literals blanked out."""
+    return _NOT_CODE.sub(" ", _text(name))
+
+
 @functools.cache
 def _parameters(name: str) -> frozenset[str]:
-    return frozenset(p.name for p in _parsed(name).find_all(exp.Placeholder))
+    return frozenset(_PARAMETER.findall(_code(name)))
 
 
 @functools.cache
 def _static(name: str) -> str:
-    return render(name)
+    """The SQL of a file without placeholders: the file as written, unless it uses the
+    `netlead_trim`/`netlead_filled` helpers, which only `render` fills in. Parsing with SQLGlot
+    (and importing it) costs a command more than running the query at 1M leads; the text is the
+    DuckDB SQL `render` would write back (tests/metrics/test_sql.py checks every file)."""
+    return render(name) if _HELPER.search(_code(name)) else _text(name)
 
 
 def arrow(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pa.Table:
@@ -103,16 +126,20 @@ _NUMBER = r"^[ \t\r\n]*[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?[ \t
 _INTEGER = r"^[ \t\r\n]*[+-]?[0-9]+[ \t\r\n]*$"
 _DATE = r"^[ \t\r\n]*[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t\r\n]*$"
 _TIMESTAMP = r"^[ \t\r\n]*[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?[ \t\r\n]*$"
-_TRY_PATTERNS = {
-    exp.DataType.Type.INT: _INTEGER,
-    exp.DataType.Type.BIGINT: _INTEGER,
-    exp.DataType.Type.SMALLINT: _INTEGER,
-    exp.DataType.Type.DOUBLE: _NUMBER,
-    exp.DataType.Type.FLOAT: _NUMBER,
-    exp.DataType.Type.DECIMAL: _NUMBER,
-    exp.DataType.Type.DATE: _DATE,
-    exp.DataType.Type.TIMESTAMP: _TIMESTAMP,
-}
+
+
+@functools.cache
+def _try_patterns() -> dict:
+    return {
+        exp.DataType.Type.INT: _INTEGER,
+        exp.DataType.Type.BIGINT: _INTEGER,
+        exp.DataType.Type.SMALLINT: _INTEGER,
+        exp.DataType.Type.DOUBLE: _NUMBER,
+        exp.DataType.Type.FLOAT: _NUMBER,
+        exp.DataType.Type.DECIMAL: _NUMBER,
+        exp.DataType.Type.DATE: _DATE,
+        exp.DataType.Type.TIMESTAMP: _TIMESTAMP,
+    }
 
 
 def _portable(node: exp.Expression, dialect: str) -> exp.Expression:
@@ -142,7 +169,7 @@ def _portable(node: exp.Expression, dialect: str) -> exp.Expression:
         kind = node.to.this
         if kind in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
             return exp.Cast(this=node.this, to=node.to)
-        pattern = _TRY_PATTERNS.get(kind)
+        pattern = _try_patterns().get(kind)
         if pattern is None:
             raise sqlglot.errors.UnsupportedError(f"TRY_CAST to {node.to.sql()} on {dialect}")
         text = exp.Cast(this=node.this.copy(), to=exp.DataType.build("varchar"))
@@ -189,7 +216,7 @@ def transpile(sql: str, dialect: str, pretty: bool = False) -> tuple[str, ...]:
     if dialect == "duckdb":
         return (sql,)
     return tuple(
-        tree.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE, pretty=pretty)
+        tree.sql(dialect=dialect, unsupported_level=sqlglot.ErrorLevel.RAISE, pretty=pretty)
         for tree in _trees(sql, dialect)
     )
 
@@ -217,40 +244,63 @@ def transpile_numbered(sql: str, dialect: str) -> tuple[tuple[str, tuple[str | i
     out = []
     for tree in _trees(sql, dialect):
         numbered, order = _numbered(tree)
-        out.append((numbered.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE), order))
+        out.append((numbered.sql(dialect=dialect, unsupported_level=sqlglot.ErrorLevel.RAISE), order))
     return tuple(out)
 
 
 # --- small Arrow tables from Python lists ------------------------------------------------------
 
-# pyarrow (26) imports pandas for any `pa.array` of a Python list (0.3-0.4 s, 30-40 MiB per
-# command), so the metrics' small tables are built by an in-memory DuckDB from bound lists instead.
-_DUCKDB_TYPES = {
-    pa.date32(): "DATE",
-    pa.string(): "VARCHAR",
-    pa.int32(): "INTEGER",
-    pa.int64(): "BIGINT",
-    pa.float64(): "DOUBLE",
-    pa.bool_(): "BOOLEAN",
+# `pa.array` of a Python list imports pandas when it is installed (pyarrow 26 asks its pandas shim
+# whether the list is array-like: 0.3-0.4 s and 30-40 MiB per command), and so does
+# `Schema.empty_table`; an in-memory DuckDB building them costs 40-50 ms on its first use. The
+# metrics' small tables are therefore assembled from Arrow's buffers: a validity bitmap, then the
+# values (fixed-width), or offsets and UTF-8 bytes (text). Arrow's buffers are little-endian.
+_EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal(): date32 counts days from it
+_FIXED = {  # Arrow type -> (array typecode, how a value is stored)
+    pa.date32(): ("i", lambda d: d.toordinal() - _EPOCH_ORDINAL),
+    pa.int32(): ("i", int),
+    pa.int64(): ("q", int),
+    pa.float64(): ("d", float),
 }
 
 
-@functools.cache
-def _builder() -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(":memory:")
+def _bits(flags: list[bool]) -> pa.Buffer:
+    packed = bytearray((len(flags) + 7) // 8)
+    for i, flag in enumerate(flags):
+        if flag:
+            packed[i >> 3] |= 1 << (i & 7)
+    return pa.py_buffer(packed)
+
+
+def _little_endian(values: array) -> pa.Buffer:
+    if sys.byteorder == "big":
+        values.byteswap()
+    return pa.py_buffer(values)
+
+
+def _array(values: list, type_: pa.DataType) -> pa.Array:
+    present = [v is not None for v in values]
+    validity = None if all(present) else _bits(present)
+    if type_ == pa.bool_():
+        return pa.Array.from_buffers(type_, len(values), [validity, _bits([bool(v) for v in values])])
+    if type_ == pa.string():
+        data = [v.encode() if v is not None else b"" for v in values]
+        offsets = array("i", [0])
+        for chunk in data:
+            offsets.append(offsets[-1] + len(chunk))
+        return pa.Array.from_buffers(type_, len(values), [validity, _little_endian(offsets), pa.py_buffer(b"".join(data))])
+    if type_ not in _FIXED:
+        raise ValueError(f"no small-table builder for the Arrow type {type_}")
+    code, store = _FIXED[type_]
+    stored = array(code, [store(v) if v is not None else 0 for v in values])
+    return pa.Array.from_buffers(type_, len(values), [validity, _little_endian(stored)])
 
 
 def table(columns: dict[str, tuple[list, pa.DataType]]) -> pa.Table:
-    """`pa.table({name: pa.array(values, type)})` without pyarrow's pandas import (which
-    `Schema.empty_table` also triggers): same column names and types (date32, string, int32,
-    int64, float64, bool), nulls kept; empty lists give an empty table of that schema."""
-    schema = pa.schema([(name, type_) for name, (_, type_) in columns.items()])
-    select = ", ".join(
-        f"unnest(${i}::{_DUCKDB_TYPES[type_]}[]) AS c{i}" for i, (_, type_) in enumerate(columns.values(), 1)
-    )
-    params = [list(values) for values, _ in columns.values()]
-    if len({len(p) for p in params}) != 1:
+    """`pa.table({name: pa.array(values, type)})` without pyarrow's pandas import: same column
+    names and types (date32, string, int32, int64, float64, bool), nulls kept; empty lists give
+    an empty table of that schema."""
+    if len({len(values) for values, _ in columns.values()}) > 1:
         raise ValueError("columns of different lengths")
-    with _builder().cursor() as cur:
-        result = cur.sql(f"SELECT {select}", params=params).to_arrow_table()
-    return result.rename_columns(list(columns)).cast(schema)
+    arrays = [_array(list(values), type_) for values, type_ in columns.values()]
+    return pa.Table.from_arrays(arrays, schema=pa.schema([(n, t) for n, (_, t) in columns.items()]))

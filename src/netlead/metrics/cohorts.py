@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import date
 
 import duckdb
 import pyarrow as pa
-from sqlglot import exp
 
 from netlead.errors import NetleadError
 from netlead.metrics import _sql, periods
 from netlead.metrics.cpnsli import cpnsli
+from netlead.metrics.cpnsli import investment as cpnsli_investment
 
 COHORT_UNITS = ("month", "quarter")
-
-
-@functools.cache
-def _investment_sql() -> tuple[str, frozenset[str]] | None:
-    """D7 per period as cpnsli.sql computes it, without its count of net leads issued: its
-    `cost_days` and `investment` CTEs, taken from the parsed file so D7 is written once. None when
-    that file no longer has them (then cpnsli itself is called)."""
-    parsed = _sql._parsed("cpnsli")
-    ctes = {cte.alias: cte.this for cte in (parsed.args.get("with_") or exp.With()).expressions}
-    if "cost_days" not in ctes or "investment" not in ctes:
-        return None
-    query = exp.select("period_start", "investment").from_("investment")
-    query = query.with_("cost_days", as_=ctes["cost_days"].copy()).with_("investment", as_=ctes["investment"].copy())
-    return query.sql(dialect="duckdb"), frozenset(p.name for p in query.find_all(exp.Placeholder))
 
 
 def investment(con: duckdb.DuckDBPyConnection, agreement, frame: periods.Frame, by: str,
@@ -38,16 +23,13 @@ def investment(con: duckdb.DuckDBPyConnection, agreement, frame: periods.Frame, 
                         "investment": ([], pa.float64())})
     if not frame.periods:
         return empty
-    if not by_channel and (shared := _investment_sql()) is not None:
-        sql, names = shared
-        with periods.registered(con, frame):
-            table = con.sql(sql, params={k: v for k, v in frame.params.items() if k in names}).to_arrow_table()
-        return pa.table({"period_start": table.column("period_start"),
-                         "split": pa.nulls(table.num_rows, pa.string()),
-                         "investment": table.column("investment").cast(pa.float64())})
-    table = cpnsli(con, agreement, by=by, from_=frame.periods[0].start, to=frame.periods[-1].end,
-                   as_of=frame.as_of, by_channel=by_channel)
-    split = table.column("channel") if by_channel else pa.nulls(table.num_rows, pa.string())
+    if by_channel:
+        table = cpnsli(con, agreement, by=by, from_=frame.periods[0].start, to=frame.periods[-1].end,
+                       as_of=frame.as_of, by_channel=True)
+        split = table.column("channel")
+    else:
+        table = cpnsli_investment(con, frame)
+        split = pa.nulls(table.num_rows, pa.string())
     return pa.table({"period_start": table.column("period_start"), "split": split,
                      "investment": table.column("investment")})
 

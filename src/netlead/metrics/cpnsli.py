@@ -23,5 +23,14 @@ def cpnsli(
     and `(shared)` last, no rows for an empty period."""
     facts.ensure(con, agreement)
     frame = periods.frame(con, agreement, by, from_, to, as_of)
+    if by_channel:
+        with periods.registered(con, frame):
+            return _sql.arrow(con, "cpnsli_by_channel", frame.params)
+    with periods.registered(con, frame, {"metric_investment": investment(con, frame)}):
+        return _sql.arrow(con, "cpnsli", frame.params)
+
+
+def investment(con: duckdb.DuckDBPyConnection, frame: periods.Frame) -> pa.Table:
+    """D7 for the frame's periods: `period_start, investment`, periods without costs absent."""
     with periods.registered(con, frame):
-        return _sql.arrow(con, "cpnsli_by_channel" if by_channel else "cpnsli", frame.params)
+        return _sql.arrow(con, "investment", frame.params)

@@ -14,9 +14,8 @@ import itertools
 from datetime import date, timedelta
 
 import duckdb
-import sqlglot
-from sqlglot import exp
 
+from netlead._lazy import exp, sqlglot
 from netlead.agreement.conditions import CANONICAL_COLUMNS
 from netlead.errors import NetleadError
 from netlead.metrics import _sql

@@ -28,7 +28,12 @@ class Frame:
 
     @property
     def params(self) -> dict:
-        return {"as_of": self.as_of, "as_of_date": self.as_of_date}
+        """The bound parameters of the metric SQL: as_of, its local date, and the first and last
+        day of the periods (null without periods), which let a scan skip the row groups outside
+        them before any join to metric_days."""
+        first_day = self.periods[0].start if self.periods else None
+        last_day = self.periods[-1].end if self.periods else None
+        return {"as_of": self.as_of, "as_of_date": self.as_of_date, "first_day": first_day, "last_day": last_day}
 
 
 def resolve_as_of(calendar, as_of: str | date | datetime | None) -> datetime:

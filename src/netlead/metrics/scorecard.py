@@ -38,7 +38,7 @@ def scorecard(
     # Costs carry no account type: that split needs no investment at all.
     spent = investment(con, agreement, weeks if split != "account_type" else periods.Frame(
         weeks.as_of, weeks.as_of_date, []), "week", by_channel=split == "channel")
-    params = {**frame.params, "split": split or "none", "first_week": first_week}
+    params = {**weeks.params, "split": split or "none", "first_week": first_week}
     with periods.registered(con, weeks, {"metric_investment": spent}):
         table = _sql.arrow(con, "scorecard", params)
     if split is None:

@@ -1,40 +1,26 @@
 /* D5-D8 per period: investment, net leads issued, issued off agreement, cost per net lead issued. */
-WITH issued AS MATERIALIZED (
+/* metric_investment(period_start, investment) is D7 (investment.sql). */
+WITH issued_by_day AS MATERIALIZED (
   SELECT
-    d.period_start,
+    f.first_issued_date,
     COUNT(CASE WHEN f.issued_net THEN 1 END) AS net_leads_issued,
     COUNT(CASE WHEN NOT f.issued_net THEN 1 END) AS issued_off_agreement
   FROM lead_facts AS f
-  JOIN metric_days AS d
-    ON d.day = f.first_issued_date
   WHERE
     f.first_issued_at <= %(as_of)s
+    AND f.first_issued_date BETWEEN %(first_day)s AND %(last_day)s
+  GROUP BY
+    f.first_issued_date
+), issued AS MATERIALIZED (
+  SELECT
+    d.period_start,
+    CAST(SUM(i.net_leads_issued) AS BIGINT) AS net_leads_issued,
+    CAST(SUM(i.issued_off_agreement) AS BIGINT) AS issued_off_agreement
+  FROM issued_by_day AS i
+  JOIN metric_days AS d
+    ON d.day = i.first_issued_date
   GROUP BY
     d.period_start
-), cost_days AS MATERIALIZED (
-  SELECT
-    p.period_start,
-    CASE WHEN c.is_range THEN 0 ELSE c.amount END AS exact_amount,
-    CASE
-      WHEN c.is_range
-      THEN CAST(CAST(c.amount AS DOUBLE PRECISION) * (
-        (
-          CAST(LEAST(c.segment_end, p.period_end, %(as_of_date)s) AS DATE) - CAST(GREATEST(c.segment_start, p.period_start) AS DATE)
-        ) + 1
-      ) AS DOUBLE PRECISION) / c.range_days
-    END AS spread_amount
-  FROM cost_facts AS c
-  JOIN metric_periods AS p
-    ON c.segment_start <= p.period_end AND c.segment_end >= p.period_start
-  WHERE
-    c.segment_start <= %(as_of_date)s AND p.period_start <= %(as_of_date)s
-), investment AS MATERIALIZED (
-  SELECT
-    period_start,
-    CAST(SUM(exact_amount) AS DOUBLE PRECISION) + COALESCE(SUM(spread_amount), 0) AS investment
-  FROM cost_days
-  GROUP BY
-    period_start
 )
 SELECT
   p.period_start,
@@ -47,7 +33,7 @@ SELECT
     THEN CAST(COALESCE(i.investment, 0) AS DOUBLE PRECISION) / n.net_leads_issued
   END AS cpnsli /* D8: null when no net lead was issued. */
 FROM metric_periods AS p
-LEFT JOIN investment AS i
+LEFT JOIN metric_investment AS i
   ON i.period_start = p.period_start
 LEFT JOIN issued AS n
   ON n.period_start = p.period_start

@@ -3,9 +3,9 @@
 /* it, so that the first row's *_change compares with that week; rows before $first_week are */
 /* dropped at the end. metric_investment(period_start, split, investment) is D7, or D9 per channel. */
 /* Every week has a row for every split value seen in the weeks, so LAG compares consecutive weeks. */
-WITH gross AS MATERIALIZED (
+WITH gross_by_day AS MATERIALIZED (
   SELECT
-    d.period_start,
+    f.created_date,
     CASE %(split)s
       WHEN 'channel'
       THEN f.channel
@@ -14,10 +14,20 @@ WITH gross AS MATERIALIZED (
     END AS split,
     COUNT(*) AS gross_leads
   FROM lead_facts AS f
-  JOIN metric_days AS d
-    ON d.day = f.created_date
   WHERE
     f.created_at <= %(as_of)s
+    AND f.created_date BETWEEN %(first_day)s AND %(last_day)s
+  GROUP BY
+    1,
+    2
+), gross AS MATERIALIZED (
+  SELECT
+    d.period_start,
+    g.split,
+    CAST(SUM(g.gross_leads) AS BIGINT) AS gross_leads
+  FROM gross_by_day AS g
+  JOIN metric_days AS d
+    ON d.day = g.created_date
   GROUP BY
     1,
     2

@@ -1,21 +1,39 @@
 /* D1-D4: gross leads, one row per subtraction reason, not_ready and net leads, per period. */
 /* metric_steps(step, reason) lists the rows in order; every step appears, zero counts included. */
-WITH counts AS MATERIALIZED (
+WITH by_day AS MATERIALIZED (
   SELECT
-    d.period_start,
-    CASE
-      WHEN NOT f.rule_reason IS NULL
-      THEN f.rule_reason
-      WHEN f.net_from <= %(as_of)s
-      THEN 'net_leads'
-      ELSE 'not_ready'
-    END AS reason,
-    COUNT(*) AS count
+    f.created_date,
+    f.rule_reason,
+    COUNT(*) AS leads,
+    COUNT(CASE WHEN f.net_from <= %(as_of)s THEN 1 END) AS ready /* D3: answers count up to the first issue, or up to as_of for a lead not issued by then */ /* (an issue after as_of has not happened yet, T2): lead_facts.net_from says when. */
   FROM lead_facts AS f
-  JOIN metric_days AS d
-    ON d.day = f.created_date
   WHERE
     f.created_at <= %(as_of)s
+    AND f.created_date BETWEEN %(first_day)s AND %(last_day)s
+  GROUP BY
+    f.created_date,
+    f.rule_reason
+), counts AS MATERIALIZED (
+  SELECT
+    d.period_start,
+    CASE WHEN k.part = 2 THEN 'not_ready' ELSE COALESCE(b.rule_reason, 'net_leads') END AS reason,
+    SUM(
+      CASE
+        WHEN k.part = 2
+        THEN b.leads - b.ready
+        WHEN b.rule_reason IS NULL
+        THEN b.ready
+        ELSE b.leads
+      END
+    ) AS count
+  FROM by_day AS b
+  JOIN metric_days AS d
+    ON d.day = b.created_date
+  CROSS JOIN (VALUES
+    (1),
+    (2)) AS k(part)
+  WHERE
+    k.part = 1 OR b.rule_reason IS NULL
   GROUP BY
     1,
     2

@@ -1,19 +1,30 @@
 /* D9: investment and net leads issued per channel. Shared costs (no channel) are spread by the */
 /* shared_costs mode of the version in force on each of their days (T4), using the period's shares; */
 /* where a share's denominator is 0 they stay in the '(shared)' row. Rows add up to D7. */
-WITH issued AS (
+WITH issued_by_day AS (
   SELECT
-    d.period_start,
+    f.first_issued_date,
     f.channel,
     COUNT(*) AS net_leads_issued
   FROM lead_facts AS f
-  JOIN metric_days AS d
-    ON d.day = f.first_issued_date
   WHERE
-    f.first_issued_at <= :as_of AND f.issued_net
+    f.first_issued_at <= :as_of
+    AND f.issued_net
+    AND f.first_issued_date BETWEEN :first_day AND :last_day
+  GROUP BY
+    f.first_issued_date,
+    f.channel
+), issued AS (
+  SELECT
+    d.period_start,
+    i.channel,
+    CAST(SUM(i.net_leads_issued) AS BIGINT) AS net_leads_issued
+  FROM issued_by_day AS i
+  JOIN metric_days AS d
+    ON d.day = i.first_issued_date
   GROUP BY
     d.period_start,
-    f.channel
+    i.channel
 ), cost_days AS (
   SELECT
     p.period_start,

@@ -3,16 +3,25 @@
 /* it, so that the first row's *_change compares with that week; rows before $first_week are */
 /* dropped at the end. metric_investment(period_start, split, investment) is D7, or D9 per channel. */
 /* Every week has a row for every split value seen in the weeks, so LAG compares consecutive weeks. */
-WITH gross AS (
+WITH gross_by_day AS (
   SELECT
-    d.period_start,
+    f.created_date,
     CASE :split WHEN 'channel' THEN f.channel WHEN 'account_type' THEN f.account_type END AS split,
     COUNT(*) AS gross_leads
   FROM lead_facts AS f
-  JOIN metric_days AS d
-    ON d.day = f.created_date
   WHERE
-    f.created_at <= :as_of
+    f.created_at <= :as_of AND f.created_date BETWEEN :first_day AND :last_day
+  GROUP BY
+    1,
+    2
+), gross AS (
+  SELECT
+    d.period_start,
+    g.split,
+    CAST(SUM(g.gross_leads) AS BIGINT) AS gross_leads
+  FROM gross_by_day AS g
+  JOIN metric_days AS d
+    ON d.day = g.created_date
   GROUP BY
     1,
     2

@@ -1,13 +1,22 @@
 -- D10-D15 per cohort period: the net leads first issued in the period (D5), followed through
 -- their opportunities up to as_of. metric_investment(period_start, investment) is D7 (cpnsli.py).
-WITH leads AS (
+WITH leads_by_day AS (
+    -- Counted per local date first, then per period (cheaper than joining every lead to it).
     SELECT
-        d.period_start,
+        c.first_issued_date,
         COUNT(*) AS net_leads_issued,
         COUNT(CASE WHEN c.first_opportunity_at <= $as_of THEN 1 END) AS converted
     FROM cohort_leads AS c
-    JOIN metric_days AS d ON d.day = c.first_issued_date
-    WHERE c.first_issued_at <= $as_of
+    WHERE c.first_issued_at <= $as_of AND c.first_issued_date BETWEEN $first_day AND $last_day
+    GROUP BY c.first_issued_date
+),
+leads AS (
+    SELECT
+        d.period_start,
+        CAST(SUM(l.net_leads_issued) AS BIGINT) AS net_leads_issued,
+        CAST(SUM(l.converted) AS BIGINT) AS converted
+    FROM leads_by_day AS l
+    JOIN metric_days AS d ON d.day = l.first_issued_date
     GROUP BY d.period_start
 ),
 opportunities AS (

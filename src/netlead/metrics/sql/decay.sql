@@ -1,7 +1,10 @@
 -- D20: the leads of the chosen cohorts (first issued in the periods of the range, by as_of) by
 -- elapsed response minutes, with lead_to_opportunity (D10) per bucket. Every bucket has a row.
-WITH chosen AS (
+WITH chosen_by_day AS (
+    -- Counted per local date first, then restricted to the periods' days (cheaper than joining
+    -- every lead to them).
     SELECT
+        c.first_issued_date,
         CASE
             WHEN NOT COALESCE(c.first_responded_at <= $as_of, FALSE) THEN 5
             WHEN c.response_minutes < 5 THEN 0
@@ -13,9 +16,14 @@ WITH chosen AS (
         COUNT(*) AS leads,
         COUNT(CASE WHEN c.first_opportunity_at <= $as_of THEN 1 END) AS converted
     FROM cohort_leads AS c
+    WHERE c.first_issued_at <= $as_of AND c.first_issued_date BETWEEN $first_day AND $last_day
+    GROUP BY 1, 2
+),
+chosen AS (
+    SELECT c.bucket_index, CAST(SUM(c.leads) AS BIGINT) AS leads, CAST(SUM(c.converted) AS BIGINT) AS converted
+    FROM chosen_by_day AS c
     JOIN metric_days AS d ON d.day = c.first_issued_date
-    WHERE c.first_issued_at <= $as_of
-    GROUP BY 1
+    GROUP BY c.bucket_index
 )
 SELECT
     b.bucket,

@@ -1,3 +1,6 @@
+/* D7 per period of metric_periods: the included costs of its days up to as_of's local date. */
+/* `period_start, investment`, for the periods holding any cost; cpnsli.sql, cohorts.sql and */
+/* scorecard.sql read it as metric_investment. */
 WITH cost_days AS MATERIALIZED (
   SELECT
     p.period_start,
@@ -15,15 +18,10 @@ WITH cost_days AS MATERIALIZED (
     ON c.segment_start <= p.period_end AND c.segment_end >= p.period_start
   WHERE
     c.segment_start <= %(as_of_date)s AND p.period_start <= %(as_of_date)s
-), investment AS MATERIALIZED (
-  SELECT
-    period_start,
-    CAST(SUM(exact_amount) AS DOUBLE PRECISION) + COALESCE(SUM(spread_amount), 0) AS investment
-  FROM cost_days
-  GROUP BY
-    period_start
 )
 SELECT
   period_start,
-  investment
-FROM investment;
+  CAST(SUM(exact_amount) AS DOUBLE PRECISION) + COALESCE(SUM(spread_amount), 0) AS investment
+FROM cost_days
+GROUP BY
+  period_start;

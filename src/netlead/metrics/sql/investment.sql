@@ -1,0 +1,20 @@
+-- D7 per period of metric_periods: the included costs of its days up to as_of's local date.
+-- `period_start, investment`, for the periods holding any cost; cpnsli.sql, cohorts.sql and
+-- scorecard.sql read it as metric_investment.
+WITH cost_days AS (
+    -- D7: a cost segment's days inside the period and not after as_of's local date (T2); a dated
+    -- row keeps its exact amount, a range spreads amount x days / days in the range.
+    SELECT
+        p.period_start,
+        CASE WHEN c.is_range THEN 0 ELSE c.amount END AS exact_amount,
+        CASE WHEN c.is_range THEN CAST(c.amount AS DOUBLE)
+            * (DATE_DIFF('day', GREATEST(c.segment_start, p.period_start),
+                         LEAST(c.segment_end, p.period_end, $as_of_date)) + 1)
+            / c.range_days END AS spread_amount
+    FROM cost_facts AS c
+    JOIN metric_periods AS p ON c.segment_start <= p.period_end AND c.segment_end >= p.period_start
+    WHERE c.segment_start <= $as_of_date AND p.period_start <= $as_of_date
+)
+SELECT period_start, CAST(SUM(exact_amount) AS DOUBLE) + COALESCE(SUM(spread_amount), 0) AS investment
+FROM cost_days
+GROUP BY period_start
