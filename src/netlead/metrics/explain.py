@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import duckdb
-from sqlglot import exp
 
+from netlead._lazy import exp
 from netlead.errors import NetleadError
 from netlead.metrics import _sql, facts, periods
 from netlead.metrics.facts import normalised_key

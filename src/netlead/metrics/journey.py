@@ -17,8 +17,8 @@ from decimal import Decimal
 
 import duckdb
 import pyarrow as pa
-from sqlglot import exp
 
+from netlead._lazy import exp
 from netlead.agreement.models import FIXED_STAGES
 from netlead.errors import NetleadError
 from netlead.metrics import _sql, cohort_facts, facts, journey_facts, periods
