@@ -17,13 +17,16 @@ WITH issued AS (
     CASE WHEN c.is_range THEN 0 ELSE c.amount END AS exact_amount,
     CASE
       WHEN c.is_range
-      THEN CAST(c.amount AS DOUBLE) * (
-        DATEDIFF(
-          DAY,
-          GREATEST(c.segment_start, p.period_start),
-          LEAST(c.segment_end, p.period_end, :as_of_date)
-        ) + 1
-      ) / c.range_days
+      THEN TRY_DIVIDE(
+        CAST(CAST(c.amount AS DOUBLE) * (
+          DATEDIFF(
+            DAY,
+            GREATEST(c.segment_start, p.period_start),
+            LEAST(c.segment_end, p.period_end, :as_of_date)
+          ) + 1
+        ) AS DOUBLE),
+        c.range_days
+      )
     END AS spread_amount
   FROM cost_facts AS c
   JOIN metric_periods AS p
@@ -46,7 +49,7 @@ SELECT
   COALESCE(n.issued_off_agreement, 0) AS issued_off_agreement,
   CASE
     WHEN n.net_leads_issued > 0
-    THEN COALESCE(i.investment, 0) / n.net_leads_issued
+    THEN TRY_DIVIDE(CAST(COALESCE(i.investment, 0) AS DOUBLE), n.net_leads_issued)
   END AS cpnsli /* D8: null when no net lead was issued. */
 FROM metric_periods AS p
 LEFT JOIN investment AS i
