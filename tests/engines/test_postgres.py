@@ -94,3 +94,4 @@ def test_the_agreement_lives_in_the_database(postgres_schema):
     netlead.init(url, text).close()  # the same agreement again: accepted, nothing changes
     with netlead.open(url) as workspace:
         assert workspace.con.execute("SELECT count(*) FROM netlead_agreement").fetchone()[0] == 1
+

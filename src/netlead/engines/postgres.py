@@ -207,6 +207,20 @@ class PostgresConnection:
                 for row in zip(*columns, strict=True):
                     copy.write_row(row)
 
+    def arrow_batches(self, query: str, size: int = 50_000):
+        """The rows of a PostgreSQL query as Arrow tables of at most `size` rows, through a
+        server-side cursor (a whole table is never held in Python at once); at least one table."""
+        with self._connection.transaction(), self._connection.cursor(name="netlead_batches") as cursor:
+            cursor.execute(query)
+            first = True
+            while True:
+                rows = cursor.fetchmany(size)
+                if rows or first:
+                    yield Result(cursor.description, rows, self.timezone).to_arrow_table()
+                if len(rows) < size:
+                    return
+                first = False
+
     def close(self) -> None:
         self._connection.close()
 
@@ -353,6 +367,12 @@ class PostgresWorkspace(_workspace_class()):
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+
+    def _batches(self, table: str) -> pa.RecordBatchReader:
+        tables = self.con.arrow_batches(f"SELECT * FROM {_quote(table)}")  # noqa: S608 - a known table
+        first = next(tables)
+        batches = (batch for part in [first, *tables] for batch in part.to_batches())
+        return pa.RecordBatchReader.from_batches(first.schema, batches)
 
     def import_files(self, kind: str, files, progress=None):
         from netlead import store

@@ -18,9 +18,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 import pyarrow as pa
+import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel
 
@@ -61,27 +63,42 @@ class Result:
 
 class SparkConnection:
     """The part of a DuckDB connection the metric code uses, on a Spark session. The SQL it is
-    given is DuckDB's, transpiled here; values are bound, never formatted in."""
+    given is DuckDB's, transpiled here; values are bound, never formatted in.
+
+    Beside the session it keeps a catalog in an in-memory DuckDB: the small tables netlead writes
+    row by row (the agreement's versions), the import bookkeeping, and an entry for every Spark
+    view, so that `information_schema.tables` lists this workspace's tables. A query reading only
+    such local tables runs there, as in a DuckDB store, instead of as a Spark job (a few hundred
+    milliseconds each, and the metrics ask several such questions each time); every local table
+    is also a Spark view, for the queries that join it with the data."""
 
     dialect = DIALECT
 
     def __init__(self, session, timezone: str):
         from netlead.store.db import connect as duck_connect
 
-        self.session = session
+        # A session of its own (sharing the Spark context): its time zone and views are this
+        # workspace's, whatever else the process has open.
+        self.session = session.newSession()
+        self.session.conf.set("spark.sql.session.timeZone", timezone)
         self.timezone = timezone
-        session.conf.set("spark.sql.session.timeZone", timezone)
-        # Small tables made with CREATE TABLE (columns) and INSERT ... VALUES (the agreement's
-        # versions) are made by DuckDB, exactly as in a DuckDB store, then handed to Spark.
-        self._scratch = duck_connect(":memory:", timezone, threads=1)
-        self._small: set[str] = set()
+        self.local = duck_connect(":memory:", timezone, threads=1)  # holds the canonical schema, empty
+        self._local = {"imports", "quarantine", "attribute_names"}  # tables whose rows are here
         self._kept: dict[str, object] = {}  # view name -> its checkpointed DataFrame
-        self._views: set[str] = set()  # every view this connection made: `information_schema.tables`
-        self._listed: frozenset[str] | None = None
+        self._views: set[str] = set()
 
     # -- running SQL ------------------------------------------------------------------------
 
     def execute(self, sql: str, params: dict | list | tuple | None = None) -> Result | None:
+        kind, reads, writes = _shape(sql)
+        if kind == "transaction":
+            return None  # every table it writes is this session's: nothing to commit
+        if reads <= self._local | _CATALOG and kind in ("query", "write"):
+            result = self.local.execute(sql, params)
+            for name in writes:
+                self._local.add(name)
+                self._publish(name)
+            return Result(result.to_arrow_table()) if kind == "query" else None
         result = None
         for tree, text, order in _sql.statements(sql, DIALECT):
             result = self._statement(tree, text, {f"p{i}": _value(params, key) for i, key in enumerate(order, 1)})
@@ -90,18 +107,22 @@ class SparkConnection:
     sql = execute
 
     def executemany(self, sql: str, rows) -> None:
-        (tree, _, _), = _sql.statements(sql, DIALECT)
-        name = _target(tree)
-        if not isinstance(tree, exp.Insert) or name not in self._small:
-            raise NetleadError(f"executemany on Spark is for the small tables netlead makes, not {sql[:80]!r}")
-        self._scratch.executemany(sql, [list(row) for row in rows])
-        self._publish(name, self._scratch.sql(f'SELECT * FROM "{name}"').to_arrow_table())  # noqa: S608
+        _, _, writes = _shape(sql)
+        if not writes <= self._local:
+            raise NetleadError(f"a Spark workspace does not write to {', '.join(sorted(writes))}", READ_ONLY_HINT)
+        self.local.executemany(sql, [list(row) for row in rows])
+        for name in writes:
+            self._publish(name)
 
     def _statement(self, tree: exp.Expression, text: str, args: dict) -> Result | None:
-        if isinstance(tree, exp.Transaction | exp.Commit | exp.Rollback):
-            return None  # every table it writes belongs to this session: nothing to commit
-        if isinstance(tree, exp.Create):
-            return self._create(tree, args)
+        if isinstance(tree, exp.Create) and isinstance(tree.expression, exp.Query):
+            frame = self._run(tree.expression.sql(dialect=DIALECT, unsupported_level=ErrorLevel.RAISE), args)
+            name = _name(tree)
+            if str(tree.args.get("kind", "")).upper() == "VIEW":
+                self.view(name, frame)
+            else:
+                self._keep(name, frame)
+            return None
         if isinstance(tree, exp.Drop):
             for table in tree.expressions:
                 self.drop(table.name)
@@ -109,29 +130,7 @@ class SparkConnection:
         if not isinstance(tree, exp.Query):
             raise NetleadError(f"a Spark workspace is read-only: it does not run {tree.key.upper()} statements",
                                READ_ONLY_HINT)
-        if _sql.SPARK_TABLES in text:
-            self._list_views()
         return Result(self._arrow(self._run(text, args)))
-
-    def _create(self, tree: exp.Create, args: dict) -> None:
-        name = _target(tree)
-        query = tree.expression
-        if isinstance(query, exp.Query):
-            frame = self._run(query.sql(dialect=DIALECT, unsupported_level=ErrorLevel.RAISE), args)
-            if str(tree.args.get("kind", "")).upper() == "VIEW":
-                self._view(name, frame)
-            else:
-                self._keep(name, frame)
-            return None
-        if isinstance(tree.this, exp.Schema):
-            duck = tree.copy()
-            duck.set("replace", True)
-            duck.set("properties", None)
-            self._scratch.execute(duck.sql(dialect="duckdb"))
-            self._small.add(name)
-            self._publish(name, self._scratch.sql(f'SELECT * FROM "{name}"').to_arrow_table())  # noqa: S608
-            return None
-        raise NetleadError(f"a Spark workspace does not create {str(tree.args.get('kind')).lower()}s", READ_ONLY_HINT)
 
     def _run(self, text: str, args: dict):
         from pyspark.errors import PySparkException
@@ -160,12 +159,19 @@ class SparkConnection:
 
     # -- views ------------------------------------------------------------------------------
 
-    def _view(self, name: str, frame) -> None:
+    def view(self, name: str, frame) -> None:
+        """Make a Spark DataFrame visible to the metric SQL as `name`."""
         kept = self._kept.pop(name, None)
         if kept is not None:
             kept.unpersist()
         frame.createOrReplaceTempView(name)
         self._views.add(name)
+        if name not in self._local and not self._listed(name):
+            self.local.execute(f'CREATE VIEW "{name}" AS SELECT NULL AS spark_view')  # listed, never read
+
+    def _listed(self, name: str) -> bool:
+        return self.local.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                                  [name]).fetchone()[0] > 0
 
     def _keep(self, name: str, frame) -> None:
         """A table made from a query: computed now, its rows kept for every later query."""
@@ -175,19 +181,16 @@ class SparkConnection:
             kept = frame.localCheckpoint(eager=True)
         except PySparkException as e:
             raise NetleadError(f"Spark: {_first_line(e)}") from e
-        self._view(name, kept)
+        self.view(name, kept)
         self._kept[name] = kept
 
-    def _publish(self, name: str, table: pa.Table) -> None:
-        self._view(name, self.session.createDataFrame(table))
-
-    def view(self, name: str, frame) -> None:
-        """Make a Spark DataFrame (a canonical table) visible to the metric SQL as `name`."""
-        self._view(name, frame)
+    def _publish(self, name: str) -> None:
+        """A local table as a Spark view too."""
+        self.view(name, self.session.createDataFrame(self.local.sql(f'SELECT * FROM "{name}"').to_arrow_table()))  # noqa: S608
 
     def register(self, name: str, table: pa.Table) -> None:
         """A view `name` holding `table` (dropped by `unregister` or at close)."""
-        self._publish(name, table)
+        self.view(name, self.session.createDataFrame(table))
 
     def unregister(self, name: str) -> None:
         self.drop(name)
@@ -199,28 +202,52 @@ class SparkConnection:
         if name in self._views:
             self.session.catalog.dropTempView(name)
             self._views.discard(name)
-        self._small.discard(name)
-
-    def _list_views(self) -> None:
-        """`information_schema.tables` for the metric code: the views this connection made."""
-        names = frozenset(self._views - {_sql.SPARK_TABLES})
-        if names != self._listed:
-            listing = self._scratch.sql("SELECT unnest($names::VARCHAR[]) AS table_name",
-                                        params={"names": sorted(names)}).to_arrow_table()
-            self._publish(_sql.SPARK_TABLES, listing)
-            self._listed = names
+        kind = self.local.execute("SELECT table_type FROM information_schema.tables WHERE table_name = ?",
+                                  [name]).fetchone()
+        if kind is not None and name not in _CANONICAL:
+            self.local.execute(f'DROP {"VIEW" if kind[0] == "VIEW" else "TABLE"} "{name}"')
+        self._local.discard(name)
 
     def close(self) -> None:
         for name in list(self._views):
             self.drop(name)
-        self._scratch.close()
+        self.local.close()
 
 
-def _target(tree: exp.Expression) -> str:
+_CATALOG = frozenset({"information_schema.tables"})
+_CANONICAL = frozenset(TABLES)
+
+
+@functools.lru_cache(maxsize=512)
+def _shape(sql: str) -> tuple[str, frozenset[str], frozenset[str]]:
+    """What DuckDB `sql` does: `transaction` (BEGIN, COMMIT, ROLLBACK only), `query`, `write`
+    (CREATE or INSERT) or `other`; the tables it reads and those it writes, CTEs aside."""
+    trees = [t for t in sqlglot.parse(sql, read="duckdb") if t is not None]
+    reads, writes = set(), set()
+    for tree in trees:
+        ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
+        target = tree.this if isinstance(tree, exp.Create | exp.Insert) else None
+        if isinstance(target, exp.Schema):
+            target = target.this
+        if isinstance(target, exp.Table):
+            writes.add(target.name)
+        for table in tree.find_all(exp.Table):
+            if table is not target and table.name not in ctes:
+                reads.add(f"{table.db}.{table.name}".lower() if table.db else table.name)
+    if all(isinstance(t, exp.Transaction | exp.Commit | exp.Rollback) for t in trees):
+        kind = "transaction"
+    elif all(isinstance(t, exp.Query) for t in trees):
+        kind = "query"
+    elif all(isinstance(t, exp.Create | exp.Insert) for t in trees):
+        kind = "write"
+    else:
+        kind = "other"
+    return kind, frozenset(reads), frozenset(writes)
+
+
+def _name(tree: exp.Expression) -> str:
     table = tree.this
-    while not isinstance(table, exp.Table) and table is not None:
-        table = table.this
-    return table.name if table is not None else ""
+    return (table.this if isinstance(table, exp.Schema) else table).name
 
 
 def _value(params, key):
@@ -267,18 +294,23 @@ def open_location(location: str) -> SparkWorkspace:
     con = SparkConnection(session(), agreement.calendar.timezone)
     try:
         mapped = {}
-        empty = _empty_tables(con)
         for table in TABLES:
             if table in mapped:
                 continue
-            if (folder / table).exists():
-                con.view(table, _read_parquet(con, folder / table))
+            found = folder / table
+            if table in con._local:  # the bookkeeping: small, read into the local catalog
+                if found.exists():
+                    con.local.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM read_parquet(?)',  # noqa: S608
+                                      [str(found / "*.parquet")])
+                con._publish(table)
+            elif found.exists():
+                con.view(table, _read_parquet(con, found))
             elif table in ("leads", "costs") and not mapped:
                 raise WorkspaceError(f"no {table} in {folder}",
                                      f"Write the tables with `netlead export {folder}` from a workspace, or map "
                                      "them with `sources:` in netlead.yaml.")
             else:
-                con.register(table, empty[table])
+                con._publish(table)  # none: the empty canonical table
         if agreement.assumed_attributes:
             from netlead import store
 
@@ -289,10 +321,6 @@ def open_location(location: str) -> SparkWorkspace:
         con.close()
         raise
     return SparkWorkspace(location, con, agreement)
-
-
-def _empty_tables(con: SparkConnection) -> dict[str, pa.Table]:
-    return {t: con._scratch.sql(f'SELECT * FROM "{t}"').to_arrow_table() for t in TABLES}  # noqa: S608
 
 
 def _read_parquet(con: SparkConnection, folder: Path):

@@ -151,11 +151,6 @@ def _portable(node: exp.Expression, dialect: str) -> exp.Expression:
     return node
 
 
-# The tables of a Spark session, as `information_schema.tables` gives them elsewhere: a view the
-# Spark connection (engines/spark.py) keeps current.
-SPARK_TABLES = "netlead_tables"
-
-
 def _spark(node: exp.Expression) -> exp.Expression:
     """One node for Spark (4.x, ANSI mode) meaning what it means in DuckDB."""
     if isinstance(node, exp.PercentileCont) and node.expression is not None:
@@ -184,9 +179,6 @@ def _spark(node: exp.Expression) -> exp.Expression:
         # local zone (a repeated autumn hour is ambiguous); microseconds are exact.
         micros = exp.Round(this=exp.Mul(this=exp.paren(node.this), expression=exp.Literal.number(1_000_000)))
         return exp.func("timestamp_micros", exp.cast(micros, "bigint"))
-    if (isinstance(node, exp.Table) and node.db.lower() == "information_schema"
-            and node.name.lower() == "tables"):
-        return exp.to_table(SPARK_TABLES).as_(node.alias or "tables")
     if (isinstance(node, exp.Anonymous) and node.name.lower() == "current_setting"
             and [e.name.lower() for e in node.expressions] == ["timezone"]):
         return exp.func("current_timezone")

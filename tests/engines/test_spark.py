@@ -1,0 +1,66 @@
+"""Spark gives DuckDB's numbers: every metric on every hand fixture (tests/data/) as JSON, from a
+DuckDB folder workspace and a Spark workspace reading what `netlead export` wrote of it
+(METRICS.md "Machine-readable output"). Needs NETLEAD_TEST_SPARK=1."""
+
+from __future__ import annotations
+
+import pytest
+from engine_helpers import DATA, FIXTURES, as_json, calls, differences, load
+
+import netlead
+from netlead.errors import NetleadError
+
+pytestmark = pytest.mark.spark
+CASES = [(fixture, name) for fixture in FIXTURES for name in calls(fixture)]
+
+
+@pytest.fixture(scope="module")
+def workspaces(spark_session, tmp_path_factory):
+    """fixture -> (DuckDB workspace, Spark workspace over its export)."""
+    pairs = {}
+    for fixture in FIXTURES:
+        folder = tmp_path_factory.mktemp(fixture)
+        duck = netlead.init(folder / "ws", (DATA / fixture / "netlead.yaml").read_text())
+        load(duck, fixture)
+        duck.export(folder / "export")
+        pairs[fixture] = (duck, netlead.open(f"spark:{folder / 'export'}"))
+    yield pairs
+    for duck, spark in pairs.values():
+        duck.close()
+        spark.close()
+
+
+@pytest.mark.parametrize(("fixture", "name"), CASES, ids=[f"{f}-{n}" for f, n in CASES])
+def test_spark_gives_duckdbs_json(workspaces, fixture, name):
+    duck, spark = workspaces[fixture]
+    run = calls(fixture)[name]
+    expected, actual = as_json(run(duck)), as_json(run(spark))
+    assert expected or name in ("quarantine", "stuck"), "the fixture should give this metric something to compare"
+    found = differences(expected, actual)
+    assert not found, "\n".join(found[:20])
+
+
+def test_a_spark_workspace_refuses_imports(workspaces):
+    _, spark = workspaces["small"]
+    with pytest.raises(NetleadError, match="read-only") as refused:
+        spark.import_files("leads", [DATA / "small" / "leads.csv"])
+    assert "netlead export" in refused.value.hint and "sources:" in refused.value.hint
+
+
+def test_export_refuses_a_folder_holding_an_agreement(workspaces, tmp_path):
+    duck, _ = workspaces["small"]
+    duck.export(tmp_path / "once")
+    with pytest.raises(NetleadError, match="already exists"):
+        duck.export(tmp_path / "once")
+
+
+def test_a_spark_workspace_without_pyspark_says_what_to_install(monkeypatch, tmp_path):
+    """Without the optional extra, opening `spark:DIR` names the package to install."""
+    import sys
+
+    (tmp_path / "netlead.yaml").write_text((DATA / "small" / "netlead.yaml").read_text())
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    with pytest.raises(NetleadError, match="pyspark") as refused:
+        netlead.open(f"spark:{tmp_path}")
+    assert refused.value.hint == "pip install 'netlead[spark]'"
