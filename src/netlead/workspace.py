@@ -64,6 +64,7 @@ def init(path: str | Path, agreement_text: str | None = None) -> Workspace:
     elif not agreement_path.exists():
         agreement_path.write_text(agreement_module.template(dt.date.today()))
     agreement = agreement_module.load(agreement_path)
+    _no_sources(agreement)
     con = store.connect(folder / STORE_FILE, agreement.calendar.timezone)
     workspace = Workspace(folder, con, agreement)
     workspace._record_versions(dt.date.today())
@@ -97,6 +98,7 @@ def open(path: str | Path, today: dt.date | None = None) -> Workspace:  # noqa: 
             f"no store ({STORE_FILE}) in {folder}", "Run `netlead init DIR` to create an empty one."
         )
     agreement = agreement_module.load(agreement_path)
+    _no_sources(agreement)
     con = store.connect(folder / STORE_FILE, agreement.calendar.timezone)
     if agreement.assumed_attributes:
         # Names that are not canonical columns are checked against the attributes the store has
@@ -107,6 +109,14 @@ def open(path: str | Path, today: dt.date | None = None) -> Workspace:  # noqa: 
     workspace = Workspace(folder, con, agreement)
     workspace._record_versions(today or dt.date.today())
     return workspace
+
+
+def _no_sources(agreement) -> None:
+    if agreement.sources:
+        raise WorkspaceError(
+            f"{agreement.path.name}: sources: reads tables in place, which a folder workspace does not do",
+            "Use it with a PostgreSQL workspace (`netlead init URL --agreement netlead.yaml`) or a Spark one "
+            "(`-w spark:DIR`); a folder workspace imports files.")
 
 
 class Workspace:

@@ -96,3 +96,14 @@ def differences(left, right, where: str = "") -> list[str]:
             return []
         return [f"{where}: {left!r} != {right!r}"]
     return [] if left == right and type(left) is type(right) else [f"{where}: {left!r} != {right!r}"]
+
+
+def with_sources(text: str, sources: str) -> str:
+    """An agreement's text with a `sources:` block (YAML, top level) added to every version."""
+    return "\n---\n".join(doc.rstrip("\n") + "\n" + sources for doc in text.split("\n---\n"))
+
+
+# The metrics a workspace reading sources gives as one that imported the same rows: all but the
+# import bookkeeping (`check`, `quarantine`), which a source does not have.
+SOURCE_CALLS = ("waterfall", "cpnsli_by_channel", "cohorts", "response", "decay", "scorecard", "journey",
+                "convert_time", "leads")

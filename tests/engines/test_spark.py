@@ -64,3 +64,34 @@ def test_a_spark_workspace_without_pyspark_says_what_to_install(monkeypatch, tmp
     with pytest.raises(NetleadError, match="pyspark") as refused:
         netlead.open(f"spark:{tmp_path}")
     assert refused.value.hint == "pip install 'netlead[spark]'"
+
+
+def test_sources_read_a_lakes_parquet_in_place(workspaces, tmp_path):
+    """`sources:` on Spark: Parquet folders with their own names and columns, read in place as
+    `parquet.`/path`` tables, give the metrics of the workspace that imported the same rows."""
+    import pyarrow.parquet as pq
+    from engine_helpers import SOURCE_CALLS, with_sources
+
+    fixture = "cohorts"
+    duck, _ = workspaces[fixture]
+    exported = tmp_path / "export"
+    duck.export(exported)
+    renames = {"leads": ("contacts", {"lead_id": "contact_id", "channel": "source"}),
+               "lead_events": ("activities", {"event_id": "activity_id"}),
+               "opportunities": ("deals", {"opportunity_id": "deal_id"}), "costs": ("spend", {})}
+    lines = ["sources:"]
+    for kind, (name, columns) in renames.items():
+        rows = pq.read_table(exported / kind).drop_columns(["import_id"])
+        (tmp_path / "lake" / name).mkdir(parents=True)
+        pq.write_table(rows.rename_columns([columns.get(c, c) for c in rows.column_names]),
+                       tmp_path / "lake" / name / "part-0.parquet")
+        mapping = ", ".join(f"{k}: {v}" for k, v in columns.items())
+        lines.append(f"  {kind}: {{table: 'parquet.`{tmp_path / 'lake' / name}`', columns: {{{mapping}}}}}")
+    (tmp_path / "ws").mkdir()
+    text = with_sources((DATA / fixture / "netlead.yaml").read_text(), "\n".join(lines) + "\n")
+    (tmp_path / "ws" / "netlead.yaml").write_text(text)
+    with netlead.open(f"spark:{tmp_path / 'ws'}") as mapped:
+        for name in SOURCE_CALLS:
+            run = calls(fixture)[name]
+            found = differences(as_json(run(duck)), as_json(run(mapped)))
+            assert not found, name + "\n" + "\n".join(found[:20])

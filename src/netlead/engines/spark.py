@@ -94,11 +94,11 @@ class SparkConnection:
         if kind == "transaction":
             return None  # every table it writes is this session's: nothing to commit
         if reads <= self._local | _CATALOG and kind in ("query", "write"):
-            result = self.local.execute(sql, params)
+            rows = self.local.execute(sql, params).to_arrow_table()
             for name in writes:
                 self._local.add(name)
                 self._publish(name)
-            return Result(result.to_arrow_table()) if kind == "query" else None
+            return Result(rows) if kind == "query" else None
         result = None
         for tree, text, order in _sql.statements(sql, DIALECT):
             result = self._statement(tree, text, {f"p{i}": _value(params, key) for i, key in enumerate(order, 1)})
@@ -166,12 +166,14 @@ class SparkConnection:
             kept.unpersist()
         frame.createOrReplaceTempView(name)
         self._views.add(name)
-        if name not in self._local and not self._listed(name):
-            self.local.execute(f'CREATE VIEW "{name}" AS SELECT NULL AS spark_view')  # listed, never read
+        if name not in self._local and self._local_type(name) is None:
+            self.local.execute(f'CREATE VIEW "{name}" AS SELECT NULL AS spark_view').fetchall()  # listed, never read
 
-    def _listed(self, name: str) -> bool:
-        return self.local.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                                  [name]).fetchone()[0] > 0
+    def _local_type(self, name: str) -> str | None:
+        """BASE TABLE or VIEW when the local catalog lists `name`."""
+        found = self.local.execute("SELECT table_type FROM information_schema.tables WHERE table_name = ?",
+                                   [name]).fetchall()
+        return found[0][0] if found else None
 
     def _keep(self, name: str, frame) -> None:
         """A table made from a query: computed now, its rows kept for every later query."""
@@ -202,10 +204,9 @@ class SparkConnection:
         if name in self._views:
             self.session.catalog.dropTempView(name)
             self._views.discard(name)
-        kind = self.local.execute("SELECT table_type FROM information_schema.tables WHERE table_name = ?",
-                                  [name]).fetchone()
+        kind = self._local_type(name)
         if kind is not None and name not in _CANONICAL:
-            self.local.execute(f'DROP {"VIEW" if kind[0] == "VIEW" else "TABLE"} "{name}"')
+            self.local.execute(f'DROP {"VIEW" if kind == "VIEW" else "TABLE"} "{name}"').fetchall()
         self._local.discard(name)
 
     def close(self) -> None:
@@ -284,6 +285,8 @@ def session():
 def open_location(location: str) -> SparkWorkspace:
     """The workspace at `spark:DIR`: the agreement DIR/netlead.yaml, the tables its `sources:`
     maps, and every other table from DIR/<table>/ (Parquet, as `netlead export` writes it)."""
+    from netlead.store import sources
+
     folder = Path(location[len(SCHEME):] or ".")
     path = folder / "netlead.yaml"
     if not path.exists():
@@ -293,7 +296,7 @@ def open_location(location: str) -> SparkWorkspace:
     agreement = agreement_module.load(path)
     con = SparkConnection(session(), agreement.calendar.timezone)
     try:
-        mapped = {}
+        mapped = agreement.sources
         for table in TABLES:
             if table in mapped:
                 continue
@@ -301,7 +304,7 @@ def open_location(location: str) -> SparkWorkspace:
             if table in con._local:  # the bookkeeping: small, read into the local catalog
                 if found.exists():
                     con.local.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM read_parquet(?)',  # noqa: S608
-                                      [str(found / "*.parquet")])
+                                      [str(found / "*.parquet")]).fetchall()
                 con._publish(table)
             elif found.exists():
                 con.view(table, _read_parquet(con, found))
@@ -311,6 +314,7 @@ def open_location(location: str) -> SparkWorkspace:
                                      "them with `sources:` in netlead.yaml.")
             else:
                 con._publish(table)  # none: the empty canonical table
+        sources.create_views(con, agreement)
         if agreement.assumed_attributes:
             from netlead import store
 

@@ -174,6 +174,9 @@ def _spark(node: exp.Expression) -> exp.Expression:
                 expression=exp.Literal.number(1_000_000)),
         )
         return exp.Div(this=exp.cast(exp.Paren(this=micros), "double"), expression=exp.Literal.number(1_000_000))
+    if isinstance(node, exp.Cast) and node.to.is_type(exp.DataType.Type.JSON):
+        # DuckDB's JSON is its text; SQLGlot's TO_JSON would quote that text once more.
+        return exp.cast(node.this, "string")
     if isinstance(node, exp.UnixToTime) and node.args.get("scale") is None:
         # TO_TIMESTAMP(seconds): SQLGlot's FROM_UNIXTIME goes through text in whole seconds and the
         # local zone (a repeated autumn hour is ambiguous); microseconds are exact.
