@@ -162,7 +162,7 @@ WITH gross AS (
       AND c.prior_gross_leads > 0
       AND c.net_leads_issued > 0
       AND c.prior_net_leads_issued > 0
-      AND c.cpnsli <> c.prior_cpnsli
+      AND ABS(LN(TRY_DIVIDE(CAST(c.cpnsli AS DOUBLE), c.prior_cpnsli))) > 1e-9
       THEN LN(TRY_DIVIDE(CAST(c.cpnsli AS DOUBLE), c.prior_cpnsli))
     END AS log_change
   FROM changes AS c
