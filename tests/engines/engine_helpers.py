@@ -115,3 +115,12 @@ def with_sources(text: str, sources: str) -> str:
 # import bookkeeping (`check`, `quarantine`), which a source does not have.
 SOURCE_CALLS = ("waterfall", "cpnsli_by_channel", "cohorts", "response", "decay", "scorecard", "journey",
                 "convert_time", "leads")
+
+
+def assert_same_json(fixture: str, name: str, expected_workspace, actual_workspace) -> None:
+    """Metric `name` of calls(fixture) gives the same JSON on both workspaces (the first is DuckDB)."""
+    run = calls(fixture)[name]
+    expected, actual = as_json(run(expected_workspace)), as_json(run(actual_workspace))
+    assert expected or name in ("quarantine", "stuck"), f"{fixture} should give {name} something to compare"
+    found = differences(expected, actual)
+    assert not found, f"{name}\n" + "\n".join(found[:20])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from engine_helpers import DEMO_END, DEMO_SEED, DEMO_SIZE, as_json, calls, differences
+from engine_helpers import DEMO_END, DEMO_SEED, DEMO_SIZE, assert_same_json, calls
 
 import netlead
 from netlead.demo import KINDS, agreement_text, generate
@@ -40,21 +40,12 @@ def spark(demo, spark_session):
         yield workspace
 
 
-def compared(expected, actual, name: str) -> None:
-    assert expected or name in ("quarantine", "stuck"), "the demo should give this metric something to compare"
-    found = differences(expected, actual)
-    assert not found, "\n".join(found[:20])
-
-
 @pytest.mark.parametrize("name", CASES)
 def test_postgres_gives_duckdbs_json_on_the_demo(demo, name):
-    duck, postgres, _ = demo
-    run = calls("demo")[name]
-    compared(as_json(run(duck)), as_json(run(postgres)), name)
+    assert_same_json("demo", name, *demo[:2])
 
 
 @pytest.mark.spark
 @pytest.mark.parametrize("name", CASES)
 def test_spark_gives_duckdbs_json_on_the_demo(demo, spark, name):
-    run = calls("demo")[name]
-    compared(as_json(run(demo[0])), as_json(run(spark)), name)
+    assert_same_json("demo", name, demo[0], spark)

@@ -5,7 +5,7 @@ from a DuckDB folder workspace and a PostgreSQL workspace loaded from the same f
 from __future__ import annotations
 
 import pytest
-from engine_helpers import DATA, FIXTURES, as_json, calls, differences, load
+from engine_helpers import DATA, FIXTURES, as_json, assert_same_json, calls, differences, load
 
 import netlead
 
@@ -32,12 +32,7 @@ def workspaces(postgres_schema, tmp_path_factory):
 
 @pytest.mark.parametrize(("fixture", "name"), CASES, ids=[f"{f}-{n}" for f, n in CASES])
 def test_postgres_gives_duckdbs_json(workspaces, fixture, name):
-    duck, postgres = workspaces[fixture]
-    run = calls(fixture)[name]
-    expected, actual = as_json(run(duck)), as_json(run(postgres))
-    assert expected or name in ("quarantine", "stuck"), "the fixture should give this metric something to compare"
-    found = differences(expected, actual)
-    assert not found, "\n".join(found[:20])
+    assert_same_json(fixture, name, *workspaces[fixture])
 
 
 def test_two_imports_at_once_both_land_whole(postgres_schema, tmp_path):
@@ -127,9 +122,7 @@ def test_sources_read_differently_named_tables_in_place(postgres_schema, tmp_pat
     with netlead.init(url, with_sources(text, sources)) as mapped, duck:
         assert mapped.con.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
         for name in SOURCE_CALLS:
-            run = calls(fixture)[name]
-            found = differences(as_json(run(duck)), as_json(run(mapped)))
-            assert not found, name + "\n" + "\n".join(found[:20])
+            assert_same_json(fixture, name, duck, mapped)
         with pytest.raises(netlead.NetleadError, match="never writes into a source"):
             mapped.import_files("leads", [DATA / fixture / "leads.csv"])
 

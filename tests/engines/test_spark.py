@@ -5,7 +5,7 @@ DuckDB folder workspace and a Spark workspace reading what `netlead export` wrot
 from __future__ import annotations
 
 import pytest
-from engine_helpers import DATA, FIXTURES, as_json, calls, differences, load
+from engine_helpers import DATA, FIXTURES, assert_same_json, calls, load
 
 import netlead
 from netlead.errors import NetleadError
@@ -32,12 +32,7 @@ def workspaces(spark_session, tmp_path_factory):
 
 @pytest.mark.parametrize(("fixture", "name"), CASES, ids=[f"{f}-{n}" for f, n in CASES])
 def test_spark_gives_duckdbs_json(workspaces, fixture, name):
-    duck, spark = workspaces[fixture]
-    run = calls(fixture)[name]
-    expected, actual = as_json(run(duck)), as_json(run(spark))
-    assert expected or name in ("quarantine", "stuck"), "the fixture should give this metric something to compare"
-    found = differences(expected, actual)
-    assert not found, "\n".join(found[:20])
+    assert_same_json(fixture, name, *workspaces[fixture])
 
 
 def test_a_spark_workspace_refuses_imports(workspaces):
@@ -92,6 +87,4 @@ def test_sources_read_a_lakes_parquet_in_place(workspaces, tmp_path):
     (tmp_path / "ws" / "netlead.yaml").write_text(text)
     with netlead.open(f"spark:{tmp_path / 'ws'}") as mapped:
         for name in SOURCE_CALLS:
-            run = calls(fixture)[name]
-            found = differences(as_json(run(duck)), as_json(run(mapped)))
-            assert not found, name + "\n" + "\n".join(found[:20])
+            assert_same_json(fixture, name, duck, mapped)
