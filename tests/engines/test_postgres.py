@@ -120,11 +120,21 @@ def test_sources_read_differently_named_tables_in_place(postgres_schema, tmp_pat
     duck = netlead.init(tmp_path / "duck", text)
     load(duck, fixture)
     with netlead.init(url, with_sources(text, sources)) as mapped, duck:
+        mapped_schema = mapped.con.execute("SELECT current_schema()").fetchone()[0]
         assert mapped.con.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
         for name in SOURCE_CALLS:
             assert_same_json(fixture, name, duck, mapped)
         with pytest.raises(netlead.NetleadError, match="never writes into a source"):
             mapped.import_files("leads", [DATA / fixture / "leads.csv"])
+        # A sync adds a cost: the metrics read the facts, which `refresh` rebuilds (D7).
+        january = {"from_": "2026-01", "to": "2026-01", "as_of": "2026-02-28"}
+        before = mapped.cpnsli(**january).rows()[0]["investment"]
+        synced = ("INSERT INTO finance_costs (cost_id, category, amount, date, import_id) "
+                  "VALUES ('synced', 'media', 1000, DATE '2026-01-15', 0)")
+        mapped.con.run_native(f"SET search_path TO {crm_schema}; {synced}; SET search_path TO {mapped_schema}")
+        assert mapped.cpnsli(**january).rows()[0]["investment"] == before
+        mapped.refresh()
+        assert mapped.cpnsli(**january).rows()[0]["investment"] == before + 1000
 
 
 def test_a_source_without_a_required_column_names_its_line(postgres_schema):
