@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.spark-installed
 
 .PHONY: demo test bench lint clean golden
 
@@ -11,14 +12,20 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test,postgres]'
 	touch $(STAMP)
 
+# pyspark (hundreds of MB, and Java 17 to run) only where Spark is used: the tests and the bench,
+# not `make demo`.
+$(SPARK_STAMP): $(STAMP)
+	$(VENV)/bin/pip install --quiet -e '.[test,postgres,spark]'
+	touch $(SPARK_STAMP)
+
 demo: $(STAMP)
 	$(VENV)/bin/netlead demo netlead-demo
 
-test: $(STAMP)
+test: $(SPARK_STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/pytest -q
 
-bench: $(STAMP)
+bench: $(SPARK_STAMP)
 	$(VENV)/bin/python benchmarks/bench.py
 
 # Refresh the golden transpiled SQL (tests/golden/<dialect>/) after reviewing the diff.

@@ -9,6 +9,8 @@ processes, each `--repeat` times after a warm-up (median wall time, peak RSS fro
                 waterfall, cpnsli, cpnsli by channel, cohorts, response, decay, scorecard and
                 journey) vs baseline.sql vs floor.sql
   (c) commands  each metric command through the CLI with --format json
+  (e) engines   the suite of (b) on PostgreSQL and on Spark (local mode) beside DuckDB, × DuckDB's
+                (`--engines`, `--engines-only`), each metric's JSON compared with DuckDB's
 
 and check that the product's JSON equals the baseline's for every metric of the suite (ints
 exact, floats to 1e-9 relative, nulls the same). Parts the product cannot run yet are reported as such; the rest still runs.
@@ -97,14 +99,18 @@ netlead.init(sys.argv[1], agreement_text=agreement_text()).close()
 # seconds of each step (a JSON object) so that RESULTS.md can say where the time goes.
 PRODUCT_SUITE = """
 import json, sys, time
+from pathlib import Path
 started = time.perf_counter()
 import netlead
-ws_path, from_, to, as_of = sys.argv[1:]
+ws_path, from_, to, as_of, *out = sys.argv[1:]
 steps = {"import netlead": time.perf_counter() - started}
 def step(name, call):
     t = time.perf_counter()
-    call().table
+    table = call().table
     steps[name] = time.perf_counter() - t
+    if out:  # the rows as the CLI's JSON, to compare engines
+        from netlead.output import table_json
+        (Path(out[0]) / f"{name}.json").write_text(table_json(table))
 t = time.perf_counter()
 ws = netlead.open(ws_path)
 steps["open"] = time.perf_counter() - t
@@ -253,7 +259,8 @@ def write_baseline_rows(db: Path, out: Path) -> None:
 
 # -- one size -----------------------------------------------------------------------------------
 
-def bench_size(label: str, leads: int, repeat: int, seed: int, product: bool) -> dict:
+def bench_size(label: str, leads: int, repeat: int, seed: int, product: bool, engines: list[str] = (),
+               engines_only: bool = False, url: str = "") -> dict:
     data = HERE / "data" / label
     work = HERE / "work" / label
     work.mkdir(parents=True, exist_ok=True)
@@ -275,6 +282,9 @@ def bench_size(label: str, leads: int, repeat: int, seed: int, product: bool) ->
             p.unlink(missing_ok=True)
 
     print(f"[{label}] {leads:,} leads, {report['csv_mb']:.0f} MB of CSV")
+    if engines_only:
+        engine_parts(report, data, work, repeat, list(engines), url)
+        return report
     add = report["results"].append
     add({"group": "-", **measure("process: python + import duckdb", [py, "-c", PROCESS_ONLY], repeat)})
     add({"group": "a", **measure("bare DuckDB read_csv into tables",
@@ -288,6 +298,8 @@ def bench_size(label: str, leads: int, repeat: int, seed: int, product: bool) ->
                                  repeat)})
     if product:
         product_parts(report, data, work, repeat)
+        if engines:
+            engine_parts(report, data, work, repeat, list(engines), url)
     return report
 
 
@@ -341,6 +353,71 @@ def product_parts(report: dict, data: Path, work: Path, repeat: int) -> None:
         print(f"    vs baseline: {'same' if not problems else '; '.join(problems[:5])}")
 
 
+# -- the same suite on PostgreSQL and on Spark ----------------------------------------------------
+
+def engine_parts(report: dict, data: Path, work: Path, repeat: int, engines: list[str], url: str) -> None:
+    """(e) the suite in one process on each engine, × the DuckDB suite, each JSON compared with
+    DuckDB's: PostgreSQL after `netlead import` of the same files into a schema of its own, Spark
+    (local mode, all cores, started by the process) over `netlead export` of the DuckDB workspace."""
+    py = sys.executable
+    netlead = netlead_command()
+    ws = work / "ws"
+    add = report["results"].append
+    if not (ws / "netlead.duckdb").exists():
+        print("  importing the DuckDB workspace the engines are compared with …")
+        run_once([py, "-c", PRODUCT_INIT, str(ws)])
+        for kind in KINDS:
+            run_once([*netlead, "import", kind, str(data / f"{kind}.csv"), "-w", str(ws)])
+    reference = work / "json-duckdb"
+    reference.mkdir(exist_ok=True)
+    duck = measure("DuckDB: the suite in one process", [py, "-c", PRODUCT_SUITE, str(ws), FROM, TO, AS_OF,
+                                                        str(reference)], repeat)
+    add({"group": "e", **duck})
+
+    def suite_on(engine: str, location: str) -> None:
+        out = work / f"json-{engine}"
+        out.mkdir(exist_ok=True)
+        steps = work / f"suite-steps-{engine}.json"
+        result = measure(f"{engine}: the suite in one process", [py, "-c", PRODUCT_SUITE, location, FROM, TO, AS_OF,
+                                                                  str(out)], repeat, stdout=steps)
+        add({"group": "e", **result})
+        if result.get("failed"):
+            return
+        report[f"suite_steps_{engine}_s"] = json.loads(steps.read_text())
+        print("    steps (last run, s): " + ", ".join(f"{k} {v:.3f}" for k, v in report[f"suite_steps_{engine}_s"].items()))
+        for file in sorted(reference.glob("*.json")):
+            problems = compare(json.loads((out / file.name).read_text()), json.loads(file.read_text()))
+            report["checks"][f"{engine} {file.stem}"] = problems or "same as DuckDB"
+        print(f"    vs DuckDB: {sum(1 for k, v in report['checks'].items() if k.startswith(engine) and isinstance(v, str))}"
+              f" of {len(list(reference.glob('*.json')))} metrics the same")
+
+    if "postgres" in engines:
+        schema = f"netlead_bench_{report['size']}"
+        target = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+        sql = f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};"
+        made = run_once(["psql", url, "-q", "-c", sql])
+        if made["rc"] != 0:
+            print("  postgres: not available\n    " + made["stderr"].strip()[-300:])
+        else:
+            agreement = work / "demo-netlead.yaml"
+            run_once([py, "-c", "import sys; from netlead.demo import agreement_text; "
+                                "open(sys.argv[1], 'w').write(agreement_text())", str(agreement)])
+            chain = " && ".join(
+                [" ".join([*map(_quote, netlead), "init", _quote(target), "--agreement", _quote(str(agreement))])]
+                + [" ".join([*map(_quote, netlead), "import", kind, _quote(str(data / f"{kind}.csv")), "-w",
+                             _quote(target)]) for kind in KINDS])
+            imported = measure("postgres: netlead init + import (5 files, 5 processes)", ["sh", "-c", chain], 0)
+            add({"group": "e", **imported})
+            if not imported.get("failed"):
+                suite_on("postgres", target)
+    if "spark" in engines:
+        exported = work / "export"
+        shutil.rmtree(exported, ignore_errors=True)
+        add({"group": "e", **measure("netlead export (DuckDB → Parquet)", [*netlead, "export", str(exported), "-w",
+                                                                          str(ws)], 0)})
+        suite_on("spark", f"spark:{exported}")
+
+
 def _quote(text: str) -> str:
     import shlex
 
@@ -352,6 +429,7 @@ def table(report: dict) -> str:
     bare = rows.get("bare DuckDB read_csv into tables", {}).get("median_s")
     baseline = rows.get("baseline.sql (hand-written)", {}).get("median_s")
     floor = rows.get("floor.sql (scan floor)", {}).get("median_s")
+    duck = rows.get("DuckDB: the suite in one process", {}).get("median_s")
     lines = [
         "| size | part | measurement | median s | min s | peak RSS MB | × reference | × floor |",
         "|---|---|---|---:|---:|---:|---:|---:|",
@@ -360,7 +438,7 @@ def table(report: dict) -> str:
         if r.get("failed"):
             lines.append(f"| {report['size']} | {r['group']} | {r['name']} | failed | | | | |")
             continue
-        reference = bare if r["group"] == "a" else baseline if r["group"] in "bc" else None
+        reference = bare if r["group"] == "a" else baseline if r["group"] in "bc" else duck if r["group"] == "e" else None
         ratio = f"{r['median_s'] / reference:.2f}" if reference else ""
         vs_floor = f"{r['median_s'] / floor:.2f}" if floor and r["group"] in "bc" else ""
         lines.append(f"| {report['size']} | {r['group']} | {r['name']} | {r['median_s']:.3f} | {r['min_s']:.3f} "
@@ -421,6 +499,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs after the warm-up (default 3)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-product", action="store_true", help="only the bare load, baseline and floor")
+    parser.add_argument("--engines", default="postgres,spark",
+                        help="the suite also on these engines, × DuckDB's: postgres, spark (default both; '' for none)")
+    parser.add_argument("--engines-only", action="store_true",
+                        help="only the engine rows (e), with DuckDB's suite as their reference")
+    parser.add_argument("--postgres", default=os.environ.get("NETLEAD_TEST_POSTGRES",
+                                                             "postgresql://postgres@127.0.0.1:5432/test"),
+                        help="the PostgreSQL server of the postgres rows (a schema netlead_bench_SIZE is made)")
     parser.add_argument("--baseline-rows", nargs=2, metavar=("DB", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.baseline_rows:
@@ -429,7 +514,9 @@ def main(argv: list[str] | None = None) -> int:
     print("machine:", json.dumps(machine()))
     for label in [s.strip() for s in args.sizes.split(",") if s.strip()]:
         before = machine()
-        report = bench_size(label, parse_size(label), args.repeat, args.seed, product=not args.no_product)
+        engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+        report = bench_size(label, parse_size(label), args.repeat, args.seed, product=not args.no_product,
+                            engines=engines, engines_only=args.engines_only, url=args.postgres)
         report["machine"] = {**before, "load_average_after": machine()["load_average"]}
         print(f"load average before {before['load_average']}, after {report['machine']['load_average_after']}"
               " (other work on the machine inflates every number alike)")

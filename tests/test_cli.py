@@ -159,7 +159,7 @@ def test_bad_period_bound_is_a_clear_error(workspace):
 
 def test_every_command_has_help():
     runner = CliRunner()
-    for command in ["init", "import", "check", "quarantine", "lead", "waterfall", "cpnsli", "demo"]:
+    for command in ["init", "import", "check", "quarantine", "lead", "waterfall", "cpnsli", "demo", "export", "refresh"]:
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0, command
         assert len(result.stdout.split("\n", 3)[-1].strip()) > 40, command

@@ -53,7 +53,8 @@ class Unit(StrEnum):
 WorkspaceOpt = Annotated[
     str,
     typer.Option("--workspace", "-w", envvar="NETLEAD_WORKSPACE",
-                 help="Workspace: a folder (holds netlead.yaml and netlead.duckdb), or a PostgreSQL URL. "
+                 help="Workspace: a folder (holds netlead.yaml and netlead.duckdb), a PostgreSQL URL, or "
+                      "spark:DIR (read-only: a folder `netlead export` wrote, or tables `sources:` maps). "
                       "Default: $NETLEAD_WORKSPACE, else the current folder."),
 ]
 FromOpt = Annotated[str | None, typer.Option(
@@ -229,6 +230,36 @@ def _print_import_results(results):
         _stdout().print(f"note: {note}", highlight=False)
     if any(r.quarantined for r in results):
         _stdout().print("See why rows were rejected with `netlead quarantine`.", highlight=False)
+
+
+@app.command()
+def export(directory: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder.")],
+           workspace: WorkspaceOpt = "."):
+    """Write the workspace's tables as Parquet and its agreement into DIR, for a Spark workspace
+    (`-w spark:DIR`) or any tool that reads Parquet: DIR/netlead.yaml and DIR/<table>/part-0.parquet
+    for leads, lead_events, opportunities, opportunity_stages, costs, imports, quarantine and
+    attribute_names."""
+    try:
+        with _open(workspace) as ws:
+            files = ws.export(directory)
+    except NetleadError as e:
+        _fail(e)
+    except OSError as e:
+        _fail(NetleadError(f"cannot write into {directory}: {e.strerror}"))
+    _stdout().print(f"Exported {len(files) - 1} tables and the agreement into {directory}. Read them with Spark: "
+                    f"`netlead waterfall -w spark:{directory}`.", highlight=False)
+
+
+@app.command()
+def refresh(workspace: WorkspaceOpt = "."):
+    """Rebuild the metric facts from the tables as they are now. Imports do this themselves; run it
+    after the tables that `sources:` in netlead.yaml maps have changed (after each CRM sync)."""
+    try:
+        with _open(workspace) as ws:
+            ws.refresh()
+    except NetleadError as e:
+        _fail(e)
+    _stdout().print("Metric facts rebuilt.", highlight=False)
 
 
 @app.command()

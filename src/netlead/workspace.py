@@ -68,6 +68,7 @@ def init(path: str | Path, agreement_text: str | None = None) -> Workspace:
     elif not agreement_path.exists():
         agreement_path.write_text(agreement_module.template(dt.date.today()))
     agreement = agreement_module.load(agreement_path, cache=folder / AGREEMENT_CACHE_FILE)
+    _no_sources(agreement)
     con = store.connect(folder / STORE_FILE, agreement.calendar.timezone)
     workspace = Workspace(folder, con, agreement)
     workspace._record_versions(dt.date.today())
@@ -85,6 +86,10 @@ def open(path: str | Path, today: dt.date | None = None) -> Workspace:  # noqa: 
         from netlead.engines import postgres
 
         return postgres.open_url(str(path), today)
+    if engines.is_spark(path):
+        from netlead.engines import spark
+
+        return spark.open_location(str(path))
     folder = Path(path)
     agreement_path = folder / AGREEMENT_FILE
     if not agreement_path.exists():
@@ -98,6 +103,7 @@ def open(path: str | Path, today: dt.date | None = None) -> Workspace:  # noqa: 
         )
     cache = folder / AGREEMENT_CACHE_FILE
     agreement = agreement_module.load(agreement_path, cache=cache)
+    _no_sources(agreement)
     con = store.connect(folder / STORE_FILE, agreement.calendar.timezone)
     if agreement.assumed_attributes:
         # Names that are not canonical columns are checked against the attributes the store has
@@ -108,6 +114,14 @@ def open(path: str | Path, today: dt.date | None = None) -> Workspace:  # noqa: 
     workspace = Workspace(folder, con, agreement)
     workspace._record_versions(today or dt.date.today())
     return workspace
+
+
+def _no_sources(agreement) -> None:
+    if agreement.sources:
+        raise WorkspaceError(
+            f"{agreement.path.name}: sources: reads tables in place, which a folder workspace does not do",
+            "Use it with a PostgreSQL workspace (`netlead init URL --agreement netlead.yaml`) or a Spark one "
+            "(`-w spark:DIR`); a folder workspace imports files.")
 
 
 class Workspace:
@@ -216,6 +230,45 @@ class Workspace:
             self.con.execute("ROLLBACK")
             raise
         return result
+
+    def refresh(self) -> None:
+        """Rebuild the metric facts from the tables as they are now, in one transaction. Imports do
+        this themselves; run it after the tables `sources:` maps have changed (after each sync)."""
+        self._in_transaction(lambda: None)
+
+    def export(self, directory: str | Path) -> list[Path]:
+        """Write the agreement (DIRECTORY/netlead.yaml) and every table of the store as Parquet
+        (DIRECTORY/<table>/part-0.parquet: the five canonical tables and the import bookkeeping
+        `check` and `quarantine` read), for a Spark workspace (`-w spark:DIRECTORY`) or any tool that
+        reads Parquet. Instants are UTC-adjusted timestamps, money DECIMAL(18, 4), attributes JSON
+        text. Refuses a DIRECTORY that already holds a netlead.yaml. Returns the files written."""
+        import pyarrow.parquet as pq
+
+        from netlead.engines.spark import TABLES
+
+        folder = Path(directory)
+        if (folder / AGREEMENT_FILE).exists():
+            raise WorkspaceError(f"{folder / AGREEMENT_FILE} already exists",
+                                 "Export into a new or empty folder: an export is never merged into another.")
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for table in TABLES:
+            file = folder / table / "part-0.parquet"
+            file.parent.mkdir(exist_ok=True)
+            reader = self._batches(table)
+            with pq.ParquetWriter(file, reader.schema) as writer:
+                for batch in reader:
+                    writer.write_batch(batch)
+            written.append(file)
+        # Last: a folder with its netlead.yaml is a whole export.
+        texts = [self.agreement.text_of(v) for v in self.agreement.versions]
+        (folder / AGREEMENT_FILE).write_text("---\n".join(t if t.endswith("\n") else t + "\n" for t in texts),
+                                             encoding="utf-8")
+        return [*written, folder / AGREEMENT_FILE]
+
+    def _batches(self, table: str) -> pa.RecordBatchReader:
+        """The rows of one stored table, as Arrow batches."""
+        return self.con.sql(f'SELECT * FROM "{table}"').to_arrow_reader(100_000)  # noqa: S608 - a known table
 
     def quarantine(self) -> pa.Table:
         """Every rejected row with its file, row, column, value and reason, newest first."""

@@ -367,3 +367,37 @@ def test_whole_numbers_are_whole(write, old, new, shown):
     issue = one_issue(write(text))
     assert issue.startswith(f"netlead.yaml:{line_of(text, new.split(':')[0])}: ")
     assert f"{shown} is not a whole number — write a whole number" in issue
+
+
+SOURCES = "sources:\n  leads:\n    table: crm.contacts\n    columns: {lead_id: contact_id}\n  costs: finance.costs\n"
+
+
+def test_sources_name_tables_read_in_place_outside_the_hash(write):
+    """`sources:` (README "Your tables, read in place"): a kind to a table, with the short form;
+    each keeps its line; where the data is does not change what a version means (its hash)."""
+    agreement = load(write(VALID + SOURCES))
+    leads, costs = agreement.sources["leads"], agreement.sources["costs"]
+    assert (leads.table, leads.columns, costs.table, costs.columns) == (
+        "crm.contacts", {"lead_id": "contact_id"}, "finance.costs", {})
+    assert leads.line == len(VALID.splitlines()) + 2
+    assert agreement.latest.hash == load(write(VALID)).latest.hash
+
+
+def test_sources_are_checked_with_their_lines(write):
+    text = VALID + "sources:\n  contacts: crm.contacts\n  leads: {columns: {lead_id: id}}\n"
+    issues = issues_of(write(text))
+    offset = len(VALID.splitlines())
+    assert issues == [
+        f"netlead.yaml:{offset + 2}: sources.contacts: 'contacts' is not an allowed key — use one of 'leads', "
+        "'lead_events', 'opportunities', 'opportunity_stages' or 'costs'",
+        f"netlead.yaml:{offset + 3}: sources.leads.table is missing — it is required in sources.leads, which "
+        "has: table, columns",
+    ]
+
+
+def test_sources_are_the_same_in_every_version(write):
+    text = two_versions().replace("---\n", SOURCES + "---\n") + SOURCES.replace("finance.costs", "finance.spend")
+    offset = len(VALID.splitlines()) + len(SOURCES.splitlines()) + 2
+    assert one_issue(write(text)) == (
+        f"netlead.yaml:{offset + len(VALID.splitlines()) + 1}: sources differ from the version at line 1 — where "
+        "the data lives is the same in every version: change it in every version")

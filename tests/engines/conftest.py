@@ -33,3 +33,20 @@ def postgres_schema():
     with psycopg.connect(base, autocommit=True) as con:
         for schema in created:
             con.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(scope="session")
+def spark_session():
+    """One local Spark (local[2]) for the whole test session, when NETLEAD_TEST_SPARK=1 (CI sets
+    it): starting one takes about 10 s."""
+    if os.environ.get("NETLEAD_TEST_SPARK") != "1":
+        pytest.skip("NETLEAD_TEST_SPARK is not 1 (Spark tests start a local Spark: set it to run them)")
+    pytest.importorskip("pyspark", reason="Spark tests need pyspark (pip install '.[spark]')")
+    from pyspark.sql import SparkSession
+
+    session = (SparkSession.builder.master("local[2]").appName("netlead-tests")
+               .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+               .config("spark.ui.showConsoleProgress", "false").getOrCreate())
+    session.sparkContext.setLogLevel("OFF")  # failed queries are the tests' to report, not the log's
+    yield session
+    session.stop()

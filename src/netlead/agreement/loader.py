@@ -432,6 +432,8 @@ def _attach_lines(version: Version, lines: dict[Loc, int]) -> None:
     for index, route in enumerate(version.routing):
         if route.when is not None:
             route.when.line = lines[("routing", index, "when")]
+    for kind, source in version.sources.items():
+        source._line = lines[("sources", kind)]
 
 
 def _check_version(version: Version, lines: dict[Loc, int], issues: _Issues) -> None:
@@ -473,6 +475,12 @@ def _check_across(versions: list[tuple[Version, dict[Loc, int]]], issues: _Issue
                 _find_line(lines, ("calendar",)),
                 f"the calendar differs from the version at line {reference.line} — the calendar is the same "
                 "in every version: changing it restates them all, so change it in every version",
+            )
+        if version.sources != reference.sources:
+            issues.add(
+                _find_line(lines, ("sources",)),
+                f"sources differ from the version at line {reference.line} — where the data lives is the same "
+                "in every version: change it in every version",
             )
         if version.currency != reference.currency:
             issues.add(

@@ -213,6 +213,25 @@ class Investment(Model):
     shared_costs: Literal["by_net_leads", "by_direct", "unallocated"] = "by_net_leads"
 
 
+# The kinds of SPEC "Data in" (store/columns.py has their columns; the agreement does not import it).
+SOURCE_KINDS = ("leads", "lead_events", "opportunities", "opportunity_stages", "costs")
+
+
+class Source(Model):
+    """Where the rows of one kind already live (`sources:`): an existing table or view, named as
+    the database names it (`crm.contacts`, or on Spark also `parquet.`/lake/leads``), and which of
+    its columns is each canonical column (`columns: {lead_id: contact_id}`); a canonical column
+    not listed is read from the column of its own name, or is null when the source has none."""
+
+    table: str = Field(min_length=1)
+    columns: dict[str, Annotated[str, Field(min_length=1)]] = Field(default_factory=dict)
+    _line: int = PrivateAttr(default=0)
+
+    @property
+    def line(self) -> int:
+        return self._line
+
+
 class Version(Model):
     """One version of the agreement. `calendar` is declared before `effective_from` so that the
     quarter check of effective_from can see it."""
@@ -231,7 +250,18 @@ class Version(Model):
     sla: Sla
     outcome_codes: list[OutcomeCode] = Field(min_length=1)
     investment: Investment
+    # Not a definition: where the data is read. The same in every version, and outside the hash.
+    sources: dict[Literal["leads", "lead_events", "opportunities", "opportunity_stages", "costs"], Source] = Field(
+        default_factory=dict)
     _line: int = PrivateAttr(default=0)
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _table_alone(cls, sources: object) -> object:
+        """`leads: crm.contacts` is short for `leads: {table: crm.contacts}`."""
+        if isinstance(sources, dict):
+            return {kind: {"table": value} if isinstance(value, str) else value for kind, value in sources.items()}
+        return sources
 
     @field_validator("effective_from")
     @classmethod
@@ -281,7 +311,7 @@ class Version(Model):
     def canonical_json(self) -> str:
         """The version's content as JSON with sorted keys and numbers written one way (0.40 and
         0.4, 1.0 and 1 are the same value), so that only a change of meaning changes the hash."""
-        content = _canonical(self.model_dump())
+        content = _canonical(self.model_dump(exclude={"sources"}))
         return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     @property

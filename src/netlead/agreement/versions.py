@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .calendar import Calendar
-from .models import Version
+from .models import Source, Version
 
 
 class Agreement:
@@ -35,6 +35,11 @@ class Agreement:
     @property
     def currency(self) -> str:
         return self.versions[0].currency
+
+    @property
+    def sources(self) -> dict[str, Source]:
+        """Where canonical tables already live (the same in every version); empty: imported."""
+        return dict(self.versions[0].sources)
 
     @property
     def latest(self) -> Version:

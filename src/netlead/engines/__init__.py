@@ -1,4 +1,5 @@
-"""Where the data lives, beside the embedded DuckDB file: a PostgreSQL database (postgres.py).
+"""Where the data lives, beside the embedded DuckDB file: a PostgreSQL database (postgres.py), or
+Spark tables (spark.py, read-only).
 
 An engine offers the metric code exactly what it uses of a DuckDB connection (`execute` and `sql`
 with bound parameters, `executemany`, `register` / `unregister` of a small Arrow table, results
@@ -21,3 +22,8 @@ def without_password(url: str) -> str:
         user, host = rest.split("@", 1)
         return f"{scheme}://{user.split(':', 1)[0]}:***@{host}"
     return url
+
+
+def is_spark(location: object) -> bool:
+    """True when a workspace location is `spark:DIR`: tables read by Spark (engines/spark.py)."""
+    return isinstance(location, str) and location.startswith("spark:")

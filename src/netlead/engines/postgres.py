@@ -24,6 +24,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from netlead import agreement as agreement_module
+from netlead import metrics
 from netlead.engines import without_password
 from netlead.errors import NetleadError, WorkspaceError
 from netlead.metrics import _sql
@@ -207,6 +208,20 @@ class PostgresConnection:
                 for row in zip(*columns, strict=True):
                     copy.write_row(row)
 
+    def arrow_batches(self, query: str, size: int = 50_000):
+        """The rows of a PostgreSQL query as Arrow tables of at most `size` rows, through a
+        server-side cursor (a whole table is never held in Python at once); at least one table."""
+        with self._connection.transaction(), self._connection.cursor(name="netlead_batches") as cursor:
+            cursor.execute(query)
+            first = True
+            while True:
+                rows = cursor.fetchmany(size)
+                if rows or first:
+                    yield Result(cursor.description, rows, self.timezone).to_arrow_table()
+                if len(rows) < size:
+                    return
+                first = False
+
     def close(self) -> None:
         self._connection.close()
 
@@ -349,16 +364,29 @@ class PostgresWorkspace(_workspace_class()):
             self.con.run_native(f"DELETE FROM {AGREEMENT_TABLE}")  # noqa: S608 - a constant
             self.con.run_native(f"INSERT INTO {AGREEMENT_TABLE} VALUES ($1, now())", [store_text])  # noqa: S608
             super()._record_versions(today)
+            if place_sources(self.con, self.agreement):
+                metrics.refresh(self.con, self.agreement)
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+
+    def _batches(self, table: str) -> pa.RecordBatchReader:
+        tables = self.con.arrow_batches(f"SELECT * FROM {_quote(table)}")  # noqa: S608 - a known table
+        first = next(tables)
+        batches = (batch for part in [first, *tables] for batch in part.to_batches())
+        return pa.RecordBatchReader.from_batches(first.schema, batches)
 
     def import_files(self, kind: str, files, progress=None):
         from netlead import store
 
         if kind not in store.KINDS:
             raise NetleadError(f"unknown kind {kind!r}", f"Allowed: {', '.join(store.KINDS)}.")
+        if kind in self.agreement.sources:
+            raise NetleadError(f"{kind} are read from {self.agreement.sources[kind].table} (sources: in the "
+                               "agreement): a workspace never writes into a source",
+                               "Change the source itself, then `netlead refresh`; or import only the kinds "
+                               "sources: does not map.")
         results = []
         for file in files:
             results.append(self._in_transaction(lambda f=file: through_duckdb(
@@ -370,10 +398,39 @@ class PostgresWorkspace(_workspace_class()):
     def import_mapped(self, mapping, files):
         from netlead import crm, store
 
+        if self.agreement.sources:
+            raise NetleadError("a CRM import writes every kind, and sources: in the agreement maps "
+                               + ", ".join(self.agreement.sources) + " to tables read in place",
+                               "Import the CRM export into a workspace without sources:.")
         return self._in_transaction(lambda: through_duckdb(
             self.con, self.agreement, list(store.KINDS),
             lambda duck: crm.import_mapped(duck, mapping, [Path(f) for f in files], self.agreement),
         ))
+
+
+def place_sources(con: PostgresConnection, agreement) -> bool:
+    """Each kind `sources:` maps becomes a view over its source (its table, when empty, is dropped;
+    one holding imported rows is refused); a kind no longer mapped becomes an empty table again.
+    Runs in the caller's transaction; True when any kind is or was mapped."""
+    from netlead.store import KINDS, sources
+
+    changed = False
+    for kind in KINDS:
+        row = con.run_native("SELECT table_type FROM information_schema.tables "
+                             "WHERE table_schema = current_schema() AND table_name = $1", [kind]).fetchone()
+        is_view = row is not None and row[0] == "VIEW"
+        if kind in agreement.sources and not is_view:
+            if con.run_native(f"SELECT EXISTS (SELECT 1 FROM {_quote(kind)})").fetchone()[0]:  # noqa: S608
+                raise WorkspaceError(f"{kind} holds imported rows, and sources: now reads {kind} from "
+                                     f"{agreement.sources[kind].table}",
+                                     "Use a new workspace (schema) for tables read in place.")
+            con.run_native(f"DROP TABLE {_quote(kind)}")
+        elif kind not in agreement.sources and is_view:
+            con.run_native(f"DROP VIEW {_quote(kind)}")
+            con.execute(sources.table_sql(kind))
+        changed = changed or is_view or kind in agreement.sources
+    sources.create_views(con, agreement)
+    return changed
 
 
 # --- import through DuckDB -------------------------------------------------------------------
@@ -428,12 +485,14 @@ def through_duckdb(pg: PostgresConnection, agreement, kinds: list[str], work):
 
 
 def _copy_to_duckdb(pg: PostgresConnection, duck, table: str, query: str) -> None:
-    rows = pg.execute(query).to_arrow_table()
-    if rows.num_rows == 0:
-        return
-    duck.register("_nl_stored", rows)
-    try:
-        names = ", ".join(_quote(c) for c in rows.column_names)
-        duck.execute(f"INSERT INTO {_quote(table)} ({names}) SELECT {names} FROM _nl_stored")  # noqa: S608
-    finally:
-        duck.unregister("_nl_stored")
+    """The rows of a PostgreSQL query into a DuckDB table, a batch at a time: the stored leads of a
+    million-lead workspace held at once as Python values took 2 GB."""
+    for rows in pg.arrow_batches(query):
+        if rows.num_rows == 0:
+            continue
+        duck.register("_nl_stored", rows)
+        try:
+            names = ", ".join(_quote(c) for c in rows.column_names)
+            duck.execute(f"INSERT INTO {_quote(table)} ({names}) SELECT {names} FROM _nl_stored")  # noqa: S608
+        finally:
+            duck.unregister("_nl_stored")

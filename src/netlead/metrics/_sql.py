@@ -144,10 +144,8 @@ def _try_patterns() -> dict:
 
 def _portable(node: exp.Expression, dialect: str) -> exp.Expression:
     """One node in the form that means the same on `dialect` as in DuckDB."""
-    if isinstance(node, exp.PercentileCont) and dialect == "spark" and node.expression is not None:
-        # SQLGlot writes Spark's PERCENTILE_CONT(x, q), which Spark refuses, or PERCENTILE_APPROX;
-        # Spark's exact, interpolating percentile is `percentile(x, q)`.
-        return exp.Anonymous(this="percentile", expressions=[node.this, node.expression])
+    if dialect == "spark":
+        return _spark(node)
     if (dialect == "postgres" and isinstance(node, exp.Table) and node.db.lower() == "information_schema"
             and node.name.lower() == "tables" and not node.meta.get("netlead_scoped")):
         # The tables of this workspace only: a PostgreSQL database may hold several (a schema each).
@@ -180,6 +178,43 @@ def _portable(node: exp.Expression, dialect: str) -> exp.Expression:
     return node
 
 
+def _spark(node: exp.Expression) -> exp.Expression:
+    """One node for Spark (4.x, ANSI mode) meaning what it means in DuckDB."""
+    if isinstance(node, exp.PercentileCont) and node.expression is not None:
+        # SQLGlot writes Spark's PERCENTILE_CONT(x, q), which Spark refuses, or PERCENTILE_APPROX;
+        # Spark's exact, interpolating percentile is `percentile(x, q)`.
+        return exp.Anonymous(this="percentile", expressions=[node.this, node.expression])
+    if isinstance(node, exp.Div):
+        # DuckDB's `/` is floating-point division; Spark's divides decimals as decimals (rounded to
+        # a few digits) and raises on a zero divisor: DOUBLE, and null where DuckDB gives inf/NaN.
+        return exp.func("try_divide", exp.cast(node.this, "double"), node.expression)
+    if isinstance(node, exp.TimeToUnix):
+        # EPOCH: seconds with their fraction. SQLGlot's UNIX_TIMESTAMP drops the fraction; Spark's
+        # whole seconds plus the microseconds of the seconds field work for TIMESTAMP (an instant)
+        # and TIMESTAMP_NTZ (read as UTC, as DuckDB reads a TIMESTAMP).
+        value = node.this
+        micros = exp.Add(
+            this=exp.Mul(this=exp.func("unix_timestamp", value.copy()), expression=exp.Literal.number(1_000_000)),
+            expression=exp.Mod(
+                this=exp.cast(exp.Mul(this=exp.Extract(this=exp.var("SECOND"), expression=value.copy()),
+                                      expression=exp.Literal.number(1_000_000)), "bigint"),
+                expression=exp.Literal.number(1_000_000)),
+        )
+        return exp.Div(this=exp.cast(exp.Paren(this=micros), "double"), expression=exp.Literal.number(1_000_000))
+    if isinstance(node, exp.Cast) and node.to.is_type(exp.DataType.Type.JSON):
+        # DuckDB's JSON is its text; SQLGlot's TO_JSON would quote that text once more.
+        return exp.cast(node.this, "string")
+    if isinstance(node, exp.UnixToTime) and node.args.get("scale") is None:
+        # TO_TIMESTAMP(seconds): SQLGlot's FROM_UNIXTIME goes through text in whole seconds and the
+        # local zone (a repeated autumn hour is ambiguous); microseconds are exact.
+        micros = exp.Round(this=exp.Mul(this=exp.paren(node.this), expression=exp.Literal.number(1_000_000)))
+        return exp.func("timestamp_micros", exp.cast(micros, "bigint"))
+    if (isinstance(node, exp.Anonymous) and node.name.lower() == "current_setting"
+            and [e.name.lower() for e in node.expressions] == ["timezone"]):
+        return exp.func("current_timezone")
+    return node
+
+
 def _statements(tree: exp.Expression, dialect: str) -> list[exp.Expression]:
     """On PostgreSQL: CREATE OR REPLACE TABLE, which it lacks (and SQLGlot passes through), as
     DROP then CREATE; and a table made from a query is analysed at once, since the next statement
@@ -204,8 +239,48 @@ def _trees(sql: str, dialect: str) -> list[exp.Expression]:
     trees: list[exp.Expression] = []
     for tree in sqlglot.parse(sql, read="duckdb"):
         if tree is not None:
-            trees.extend(_statements(tree.transform(lambda node: _portable(node, dialect)), dialect))
+            portable = _bottom_up(tree, dialect)
+            if dialect == "spark":
+                portable = _nested_ctes_renamed(portable)
+            trees.extend(_statements(portable, dialect))
     return trees
+
+
+def _nested_ctes_renamed(tree: exp.Expression) -> exp.Expression:
+    """SQLGlot writes Spark SQL with every CTE moved up to the outermost WITH, where two CTEs of
+    the same name (`furthest` in journey_lead_stages.sql and in stuck.sql) collide: Spark refuses
+    them, or a query would read the wrong one. A nested WITH's CTEs get names of their own first,
+    the innermost first, and so do the references to them in their scope."""
+    numbers = itertools.count(1)
+    for with_ in reversed(list(tree.find_all(exp.With, bfs=False))):
+        owner = with_.parent
+        if owner.find_ancestor(exp.CTE, exp.Subquery, exp.Query) is None:
+            continue  # the outermost WITH keeps its names
+        renamed = {}
+        for cte in with_.expressions:
+            renamed[cte.alias] = f"{cte.alias}_{next(numbers)}"
+            cte.set("alias", exp.TableAlias(this=exp.to_identifier(renamed[cte.alias])))
+        for table in owner.find_all(exp.Table):
+            if not table.db and table.name in renamed:
+                if not table.alias:  # columns still name it `f.x`
+                    table.set("alias", exp.TableAlias(this=exp.to_identifier(table.name)))
+                table.set("this", exp.to_identifier(renamed[table.name]))
+    return tree
+
+
+def _bottom_up(tree: exp.Expression, dialect: str) -> exp.Expression:
+    """Every node made portable, children before their parent, so that a rewritten node holds
+    rewritten children (SQLGlot's `transform` does not visit the children of a replaced node)."""
+    tree = tree.copy()
+    for node in reversed(list(tree.walk())):
+        new = _portable(node, dialect)
+        if new is node:
+            continue
+        if node is tree:
+            tree = new
+        else:
+            node.replace(new)
+    return tree
 
 
 @functools.lru_cache(maxsize=512)
@@ -221,7 +296,7 @@ def transpile(sql: str, dialect: str, pretty: bool = False) -> tuple[str, ...]:
     )
 
 
-def _numbered(tree: exp.Expression) -> tuple[exp.Expression, tuple[str | int, ...]]:
+def _numbered(tree: exp.Expression, dialect: str) -> tuple[exp.Expression, tuple[str | int, ...]]:
     order: list[str | int] = []
     positions = itertools.count()
 
@@ -231,21 +306,30 @@ def _numbered(tree: exp.Expression) -> tuple[exp.Expression, tuple[str | int, ..
         key = node.name if node.name and node.name != "?" else next(positions)
         if key not in order:
             order.append(key)
+        if dialect == "spark":  # Spark binds named markers only (`:p1`), not numbered ones
+            return exp.Placeholder(this=f"p{order.index(key) + 1}")
         return exp.Parameter(this=exp.Literal.number(order.index(key) + 1))
 
     return tree.transform(number), tuple(order)
 
 
 @functools.lru_cache(maxsize=512)
-def transpile_numbered(sql: str, dialect: str) -> tuple[tuple[str, tuple[str | int, ...]], ...]:
-    """`transpile`, with the parameters as the server's own numbered `$1, $2...` (PostgreSQL: no
-    client-side substitution, so a `%` in the SQL is just a character), and for each statement
-    what `$k` stands for: a `$name` parameter's name, or the 0-based position of a `?`."""
+def statements(sql: str, dialect: str) -> tuple[tuple[exp.Expression, str, tuple[str | int, ...]], ...]:
+    """The statements of DuckDB `sql` for `dialect`, each as (its portable tree, its text, what its
+    parameters stand for). Parameters are numbered: PostgreSQL's own `$1, $2...` (no client-side
+    substitution, so a `%` in the SQL is just a character), Spark's named `:p1, :p2...`; the k-th
+    stands for a `$name` parameter's name, or the 0-based position of a `?`. The trees are shared:
+    copy one before changing it."""
     out = []
     for tree in _trees(sql, dialect):
-        numbered, order = _numbered(tree)
-        out.append((numbered.sql(dialect=dialect, unsupported_level=sqlglot.ErrorLevel.RAISE), order))
+        numbered, order = _numbered(tree, dialect)
+        out.append((numbered, numbered.sql(dialect=dialect, unsupported_level=sqlglot.ErrorLevel.RAISE), order))
     return tuple(out)
+
+
+def transpile_numbered(sql: str, dialect: str) -> tuple[tuple[str, tuple[str | int, ...]], ...]:
+    """`statements` without the trees: (text, what each parameter stands for)."""
+    return tuple((text, order) for _, text, order in statements(sql, dialect))
 
 
 # --- small Arrow tables from Python lists ------------------------------------------------------

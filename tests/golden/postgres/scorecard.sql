@@ -189,7 +189,7 @@ WITH gross_by_day AS MATERIALIZED (
       AND c.prior_gross_leads > 0
       AND c.net_leads_issued > 0
       AND c.prior_net_leads_issued > 0
-      AND c.cpnsli <> c.prior_cpnsli
+      AND ABS(LN(CAST(c.cpnsli AS DOUBLE PRECISION) / c.prior_cpnsli)) > 1e-9
       THEN LN(CAST(c.cpnsli AS DOUBLE PRECISION) / c.prior_cpnsli)
     END AS log_change
   FROM changes AS c

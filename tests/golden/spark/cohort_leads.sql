@@ -24,9 +24,15 @@ WITH issued AS (
     f.first_outcome_at,
     f.first_opportunity_at,
     v.*,
-    UNIX_TIMESTAMP(f.first_issued_at) AS issued_epoch,
-    UNIX_TIMESTAMP(f.first_responded_at) AS responded_epoch,
-    UNIX_TIMESTAMP(f.first_issued_at) + z.offset_seconds - 345600 AS issued_local
+    CAST((
+      UNIX_TIMESTAMP(f.first_issued_at) * 1000000 + CAST(EXTRACT(SECOND FROM f.first_issued_at) * 1000000 AS BIGINT) % 1000000
+    ) AS DOUBLE) / 1000000 AS issued_epoch,
+    CAST((
+      UNIX_TIMESTAMP(f.first_responded_at) * 1000000 + CAST(EXTRACT(SECOND FROM f.first_responded_at) * 1000000 AS BIGINT) % 1000000
+    ) AS DOUBLE) / 1000000 AS responded_epoch,
+    CAST((
+      UNIX_TIMESTAMP(f.first_issued_at) * 1000000 + CAST(EXTRACT(SECOND FROM f.first_issued_at) * 1000000 AS BIGINT) % 1000000
+    ) AS DOUBLE) / 1000000 + z.offset_seconds - 345600 AS issued_local
   FROM lead_facts AS f
   JOIN cohort_versions AS v
     ON f.first_issued_date >= v.effective_from AND f.first_issued_date <= v.effective_to
@@ -40,32 +46,36 @@ WITH issued AS (
     z.offset_seconds AS responded_guess_offset
   FROM issued AS i
   LEFT JOIN cohort_days AS z
-    ON z.day_number = FLOOR((
-      i.responded_epoch + i.issued_local - i.issued_epoch
-    ) / 86400)
+    ON z.day_number = FLOOR(
+      TRY_DIVIDE(CAST((
+        i.responded_epoch + i.issued_local - i.issued_epoch
+      ) AS DOUBLE), 86400)
+    )
 ), responded AS (
   SELECT
     g.*,
     g.responded_epoch + z.offset_seconds - 345600 AS responded_local
   FROM responded_guess AS g
   LEFT JOIN cohort_days AS z
-    ON z.day_number = FLOOR((
-      g.responded_epoch + g.responded_guess_offset - 345600
-    ) / 86400)
+    ON z.day_number = FLOOR(
+      TRY_DIVIDE(CAST((
+        g.responded_epoch + g.responded_guess_offset - 345600
+      ) AS DOUBLE), 86400)
+    )
 ), days AS (
   SELECT
     r.*,
-    FLOOR(r.issued_local / 86400) AS issued_day,
-    FLOOR(r.responded_local / 86400) AS responded_day
+    FLOOR(TRY_DIVIDE(CAST(r.issued_local AS DOUBLE), 86400)) AS issued_day,
+    FLOOR(TRY_DIVIDE(CAST(r.responded_local AS DOUBLE), 86400)) AS responded_day
   FROM responded AS r
 ), placed AS (
   SELECT
     d.*,
-    FLOOR(d.issued_day / 7) AS issued_week,
-    d.issued_day - 7 * FLOOR(d.issued_day / 7) AS issued_weekday,
+    FLOOR(TRY_DIVIDE(CAST(d.issued_day AS DOUBLE), 7)) AS issued_week,
+    d.issued_day - 7 * FLOOR(TRY_DIVIDE(CAST(d.issued_day AS DOUBLE), 7)) AS issued_weekday,
     d.issued_local - 86400 * d.issued_day AS issued_clock,
-    FLOOR(d.responded_day / 7) AS responded_week,
-    d.responded_day - 7 * FLOOR(d.responded_day / 7) AS responded_weekday,
+    FLOOR(TRY_DIVIDE(CAST(d.responded_day AS DOUBLE), 7)) AS responded_week,
+    d.responded_day - 7 * FLOOR(TRY_DIVIDE(CAST(d.responded_day AS DOUBLE), 7)) AS responded_weekday,
     d.responded_local - 86400 * d.responded_day AS responded_clock
   FROM days AS d
 ), business AS (
@@ -140,9 +150,12 @@ WITH issued AS (
   SELECT
     b.*,
     FLOOR(
-      (
-        b.issued_business + 60 * b.respond_within_minutes
-      ) / NULLIF(b.week_seconds, 0)
+      TRY_DIVIDE(
+        CAST((
+          b.issued_business + 60 * b.respond_within_minutes
+        ) AS DOUBLE),
+        NULLIF(b.week_seconds, 0)
+      )
     ) AS due_week
   FROM business AS b
 ), due_rest AS (
@@ -203,24 +216,37 @@ SELECT
   b.first_responded_at,
   b.first_outcome_at,
   b.first_opportunity_at,
-  (
-    b.responded_epoch - b.issued_epoch
-  ) /* D16: elapsed minutes as a fraction. */ / 60 AS response_minutes,
+  TRY_DIVIDE(
+    CAST((
+      b.responded_epoch - b.issued_epoch
+    ) /* D16: elapsed minutes as a fraction. */ AS DOUBLE),
+    60
+  ) AS response_minutes,
   CASE
     WHEN b.has_hours
-    THEN (
+    THEN TRY_DIVIDE(CAST((
       b.responded_business - b.issued_business
-    ) / 60
-    ELSE (
+    ) AS DOUBLE), 60)
+    ELSE TRY_DIVIDE(CAST((
       b.responded_epoch - b.issued_epoch
-    ) / 60
+    ) AS DOUBLE), 60)
   END AS response_business_minutes,
   CASE
     WHEN b.has_hours
-    THEN CAST(FROM_UNIXTIME(b.due_local + 345600 - z.offset_seconds) AS TIMESTAMP)
-    ELSE CAST(FROM_UNIXTIME(b.issued_epoch + 60 * b.respond_within_minutes) AS TIMESTAMP)
+    THEN TIMESTAMP_MICROS(CAST(ROUND((
+      b.due_local + 345600 - z.offset_seconds
+    ) * 1000000) AS BIGINT))
+    ELSE TIMESTAMP_MICROS(
+      CAST(ROUND((
+        b.issued_epoch + 60 * b.respond_within_minutes
+      ) * 1000000) AS BIGINT)
+    )
   END AS sla_due_at, /* D18: the instant the SLA window closes. */
-  CAST(FROM_UNIXTIME(b.issued_epoch + 86400 * b.outcome_within_days) AS TIMESTAMP) AS outcome_due_at /* D19: outcome_within_days x 24 hours of elapsed time after the first issue (epoch arithmetic: */ /* elapsed seconds, and no calendar arithmetic in the local zone). */
+  TIMESTAMP_MICROS(
+    CAST(ROUND((
+      b.issued_epoch + 86400 * b.outcome_within_days
+    ) * 1000000) AS BIGINT)
+  ) AS outcome_due_at /* D19: outcome_within_days x 24 hours of elapsed time after the first issue (epoch arithmetic: */ /* elapsed seconds, and no calendar arithmetic in the local zone). */
 FROM due_local AS b
 LEFT JOIN cohort_days AS z
   ON z.day_number = b.due_day_number;

@@ -73,27 +73,33 @@ SELECT
   COALESCE(o.opportunities, 0) AS opportunities,
   CASE
     WHEN l.net_leads_issued > 0
-    THEN CAST(l.converted AS DOUBLE) / l.net_leads_issued
+    THEN TRY_DIVIDE(CAST(l.converted AS DOUBLE), l.net_leads_issued)
   END AS lead_to_opportunity,
   COALESCE(o.wins, 0) AS wins,
   COALESCE(o.losses, 0) AS losses,
-  CASE WHEN o.opportunities > 0 THEN CAST(o.wins AS DOUBLE) / o.opportunities END AS opportunity_to_win,
+  CASE
+    WHEN o.opportunities > 0
+    THEN TRY_DIVIDE(CAST(o.wins AS DOUBLE), o.opportunities)
+  END AS opportunity_to_win,
   CASE
     WHEN o.wins + o.losses > 0
-    THEN CAST(o.wins AS DOUBLE) / (
+    THEN TRY_DIVIDE(CAST(o.wins AS DOUBLE), (
       o.wins + o.losses
-    )
+    ))
   END AS closed_win_rate,
   COALESCE(o.revenue, 0) AS revenue,
   COALESCE(o.gross_profit, 0) AS gross_profit,
   COALESCE(o.estimated_wins, 0) AS estimated_wins,
-  CASE WHEN o.wins > 0 THEN CAST(o.gross_profit AS DOUBLE) / o.wins END AS avg_gross_profit_per_win,
+  CASE WHEN o.wins > 0 THEN TRY_DIVIDE(CAST(o.gross_profit AS DOUBLE), o.wins) END AS avg_gross_profit_per_win,
   COALESCE(i.investment, 0) AS investment,
   CASE
     WHEN i.investment <> 0
-    THEN (
-      CAST(COALESCE(o.gross_profit, 0) AS DOUBLE) - i.investment
-    ) / i.investment
+    THEN TRY_DIVIDE(
+      CAST((
+        CAST(COALESCE(o.gross_profit, 0) AS DOUBLE) - i.investment
+      ) AS DOUBLE),
+      i.investment
+    )
   END AS cohort_roi, /* D14: null when the investment is 0. */
   b.payback_date,
   :as_of_date >= p.period_end + v.sales_cycle_days AS mature

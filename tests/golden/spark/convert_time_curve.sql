@@ -1,4 +1,4 @@
-WITH opportunity_order AS (
+WITH opportunity_order_1 AS (
   SELECT
     o.lead_id,
     CASE WHEN o.status = 'lost' AND o.closed_at <= :as_of THEN o.closed_at END AS lost_at,
@@ -6,14 +6,14 @@ WITH opportunity_order AS (
   FROM cohort_opportunities AS o
   WHERE
     o.created_at <= :as_of
-), latest_opportunity AS (
+), latest_opportunity_2 AS (
   SELECT
     lead_id,
     lost_at
-  FROM opportunity_order
+  FROM opportunity_order_1 AS opportunity_order
   WHERE
     latest = 1
-), outcome_order AS (
+), outcome_order_3 AS (
   SELECT
     e.lead_id,
     CASE WHEN n.next = 'closed' THEN e.occurred_at END AS closed_at,
@@ -27,14 +27,14 @@ WITH opportunity_order AS (
     AND CAST(e.occurred_at AS DATE) <= n.effective_to
   WHERE
     e.type = 'outcome' AND e.occurred_at <= :as_of
-), latest_outcome AS (
+), latest_outcome_4 AS (
   SELECT
     lead_id,
     closed_at
-  FROM outcome_order
+  FROM outcome_order_3 AS outcome_order
   WHERE
     latest = 1
-), first_win AS (
+), first_win_5 AS (
   SELECT
     o.lead_id,
     MIN(o.closed_at) AS won_at
@@ -43,7 +43,7 @@ WITH opportunity_order AS (
     o.status = 'won' AND o.created_at <= :as_of AND o.closed_at <= :as_of
   GROUP BY
     o.lead_id
-), leads AS (
+), leads_6 AS (
   SELECT
     d.period_start,
     CASE :split WHEN 'channel' THEN c.channel WHEN 'account_type' THEN c.account_type END AS split,
@@ -58,37 +58,44 @@ WITH opportunity_order AS (
   FROM cohort_leads AS c
   JOIN metric_days AS d
     ON d.day = c.first_issued_date
-  LEFT JOIN first_win AS w
+  LEFT JOIN first_win_5 AS w
     ON w.lead_id = c.lead_id
-  LEFT JOIN latest_opportunity AS o
+  LEFT JOIN latest_opportunity_2 AS o
     ON o.lead_id = c.lead_id
-  LEFT JOIN latest_outcome AS x
+  LEFT JOIN latest_outcome_4 AS x
     ON x.lead_id = c.lead_id
   WHERE
     c.first_issued_at <= :as_of
-), durations AS (
+), durations_7 AS (
   SELECT
     l.period_start,
     l.split,
     CASE WHEN NOT l.event_at IS NULL THEN 1 ELSE 0 END AS converted,
-    GREATEST(
-      0,
-      UNIX_TIMESTAMP(COALESCE(l.event_at, LEAST(l.lost_at, CAST(:as_of AS TIMESTAMP)))) - UNIX_TIMESTAMP(l.first_issued_at)
-    ) / 86400 AS days
-  FROM leads AS l
-), times AS (
+    TRY_DIVIDE(
+      CAST(GREATEST(
+        0,
+        CAST((
+          UNIX_TIMESTAMP(COALESCE(l.event_at, LEAST(l.lost_at, CAST(:as_of AS TIMESTAMP)))) * 1000000 + CAST(EXTRACT(SECOND FROM COALESCE(l.event_at, LEAST(l.lost_at, CAST(:as_of AS TIMESTAMP)))) * 1000000 AS BIGINT) % 1000000
+        ) AS DOUBLE) / 1000000 - CAST((
+          UNIX_TIMESTAMP(l.first_issued_at) * 1000000 + CAST(EXTRACT(SECOND FROM l.first_issued_at) * 1000000 AS BIGINT) % 1000000
+        ) AS DOUBLE) / 1000000
+      ) AS DOUBLE),
+      86400
+    ) AS days
+  FROM leads_6 AS l
+), times_8 AS (
   SELECT
     period_start,
     split,
     days,
     SUM(converted) AS converted,
     COUNT(*) - SUM(converted) AS censored
-  FROM durations
+  FROM durations_7 AS durations
   GROUP BY
     1,
     2,
     3
-), risk AS (
+), risk_9 AS (
   SELECT
     t.*,
     SUM(t.converted + t.censored) OVER (
@@ -96,30 +103,30 @@ WITH opportunity_order AS (
       ORDER BY t.days DESC
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS at_risk
-  FROM times AS t
-), steps AS (
+  FROM times_8 AS t
+), steps_10 AS (
   SELECT
     r.*,
     SUM(CASE WHEN r.converted = r.at_risk THEN 1 ELSE 0 END) OVER w AS wiped_out,
     SUM(
       CASE
         WHEN r.converted > 0 AND r.converted < r.at_risk
-        THEN LN(1 - CAST(r.converted AS DOUBLE) / r.at_risk)
+        THEN LN(1 - TRY_DIVIDE(CAST(r.converted AS DOUBLE), r.at_risk))
         ELSE 0
       END
     ) OVER w AS log_survival,
     SUM(
       CASE
         WHEN r.converted > 0 AND r.converted < r.at_risk
-        THEN CAST(r.converted AS DOUBLE) / (
+        THEN TRY_DIVIDE(CAST(r.converted AS DOUBLE), (
           r.at_risk * (
             r.at_risk - r.converted
           )
-        )
+        ))
         ELSE 0
       END
     ) OVER w AS greenwood
-  FROM risk AS r
+  FROM risk_9 AS r
   WINDOW w AS (
     PARTITION BY r.period_start, r.split
     ORDER BY r.days NULLS LAST
@@ -140,7 +147,9 @@ WITH opportunity_order AS (
       WHEN s.log_survival = 0
       THEN 1.0
       ELSE EXP(
-        s.log_survival * EXP(1.959963984540054 * SQRT(s.greenwood) / ABS(s.log_survival))
+        s.log_survival * EXP(
+          TRY_DIVIDE(CAST(1.959963984540054 * SQRT(s.greenwood) AS DOUBLE), ABS(s.log_survival))
+        )
       )
     END AS survival_low,
     CASE
@@ -149,10 +158,12 @@ WITH opportunity_order AS (
       WHEN s.log_survival = 0
       THEN 1.0
       ELSE EXP(
-        s.log_survival * EXP(-1.959963984540054 * SQRT(s.greenwood) / ABS(s.log_survival))
+        s.log_survival * EXP(
+          TRY_DIVIDE(CAST(-1.959963984540054 * SQRT(s.greenwood) AS DOUBLE), ABS(s.log_survival))
+        )
       )
     END AS survival_high
-  FROM steps AS s
+  FROM steps_10 AS s
 )
 SELECT
   k.period_start,

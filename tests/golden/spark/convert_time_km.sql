@@ -82,10 +82,17 @@ WITH opportunity_order AS (
     l.period_start,
     l.split,
     CASE WHEN NOT l.event_at IS NULL THEN 1 ELSE 0 END AS converted,
-    GREATEST(
-      0,
-      UNIX_TIMESTAMP(COALESCE(l.event_at, LEAST(l.lost_at, CAST(:as_of AS TIMESTAMP)))) - UNIX_TIMESTAMP(l.first_issued_at)
-    ) / 86400 AS days
+    TRY_DIVIDE(
+      CAST(GREATEST(
+        0,
+        CAST((
+          UNIX_TIMESTAMP(COALESCE(l.event_at, LEAST(l.lost_at, CAST(:as_of AS TIMESTAMP)))) * 1000000 + CAST(EXTRACT(SECOND FROM COALESCE(l.event_at, LEAST(l.lost_at, CAST(:as_of AS TIMESTAMP)))) * 1000000 AS BIGINT) % 1000000
+        ) AS DOUBLE) / 1000000 - CAST((
+          UNIX_TIMESTAMP(l.first_issued_at) * 1000000 + CAST(EXTRACT(SECOND FROM l.first_issued_at) * 1000000 AS BIGINT) % 1000000
+        ) AS DOUBLE) / 1000000
+      ) AS DOUBLE),
+      86400
+    ) AS days
   FROM leads AS l
 ), times AS (
   SELECT
@@ -115,18 +122,18 @@ WITH opportunity_order AS (
     SUM(
       CASE
         WHEN r.converted > 0 AND r.converted < r.at_risk
-        THEN LN(1 - CAST(r.converted AS DOUBLE) / r.at_risk)
+        THEN LN(1 - TRY_DIVIDE(CAST(r.converted AS DOUBLE), r.at_risk))
         ELSE 0
       END
     ) OVER w AS log_survival,
     SUM(
       CASE
         WHEN r.converted > 0 AND r.converted < r.at_risk
-        THEN CAST(r.converted AS DOUBLE) / (
+        THEN TRY_DIVIDE(CAST(r.converted AS DOUBLE), (
           r.at_risk * (
             r.at_risk - r.converted
           )
-        )
+        ))
         ELSE 0
       END
     ) OVER w AS greenwood
@@ -151,7 +158,9 @@ SELECT
     WHEN s.log_survival = 0
     THEN 1.0
     ELSE EXP(
-      s.log_survival * EXP(1.959963984540054 * SQRT(s.greenwood) / ABS(s.log_survival))
+      s.log_survival * EXP(
+        TRY_DIVIDE(CAST(1.959963984540054 * SQRT(s.greenwood) AS DOUBLE), ABS(s.log_survival))
+      )
     )
   END AS survival_low,
   CASE
@@ -160,7 +169,9 @@ SELECT
     WHEN s.log_survival = 0
     THEN 1.0
     ELSE EXP(
-      s.log_survival * EXP(-1.959963984540054 * SQRT(s.greenwood) / ABS(s.log_survival))
+      s.log_survival * EXP(
+        TRY_DIVIDE(CAST(-1.959963984540054 * SQRT(s.greenwood) AS DOUBLE), ABS(s.log_survival))
+      )
     )
   END AS survival_high
 FROM steps AS s;

@@ -30,7 +30,7 @@ SELECT
   COALESCE(n.issued_off_agreement, 0) AS issued_off_agreement,
   CASE
     WHEN n.net_leads_issued > 0
-    THEN COALESCE(i.investment, 0) / n.net_leads_issued
+    THEN TRY_DIVIDE(CAST(COALESCE(i.investment, 0) AS DOUBLE), n.net_leads_issued)
   END AS cpnsli /* D8: null when no net lead was issued. */
 FROM metric_periods AS p
 LEFT JOIN metric_investment AS i

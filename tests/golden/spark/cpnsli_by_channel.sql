@@ -33,13 +33,16 @@ WITH issued_by_day AS (
     CASE WHEN c.is_range THEN 0 ELSE c.amount END AS exact_amount,
     CASE
       WHEN c.is_range
-      THEN CAST(c.amount AS DOUBLE) * (
-        DATEDIFF(
-          DAY,
-          GREATEST(c.segment_start, p.period_start),
-          LEAST(c.segment_end, p.period_end, :as_of_date)
-        ) + 1
-      ) / c.range_days
+      THEN TRY_DIVIDE(
+        CAST(CAST(c.amount AS DOUBLE) * (
+          DATEDIFF(
+            DAY,
+            GREATEST(c.segment_start, p.period_start),
+            LEAST(c.segment_end, p.period_end, :as_of_date)
+          ) + 1
+        ) AS DOUBLE),
+        c.range_days
+      )
       ELSE 0
     END AS spread_amount
   FROM cost_facts AS c
@@ -100,9 +103,13 @@ WITH issued_by_day AS (
     FALSE AS is_shared,
     CAST(c.direct + CASE
       WHEN t.net_leads_issued > 0
-      THEN t.by_net_leads * c.net_leads_issued / t.net_leads_issued
+      THEN TRY_DIVIDE(CAST(t.by_net_leads * c.net_leads_issued AS DOUBLE), t.net_leads_issued)
       ELSE 0
-    END + CASE WHEN t.direct <> 0 THEN t.by_direct * c.direct / t.direct ELSE 0 END AS DOUBLE) AS investment,
+    END + CASE
+      WHEN t.direct <> 0
+      THEN TRY_DIVIDE(CAST(t.by_direct * c.direct AS DOUBLE), t.direct)
+      ELSE 0
+    END AS DOUBLE) AS investment,
     c.net_leads_issued
   FROM channels AS c
   JOIN totals AS t
@@ -134,7 +141,10 @@ SELECT
   r.channel,
   r.investment,
   CAST(r.net_leads_issued AS BIGINT) AS net_leads_issued,
-  CASE WHEN r.net_leads_issued > 0 THEN r.investment / r.net_leads_issued END AS cpnsli
+  CASE
+    WHEN r.net_leads_issued > 0
+    THEN TRY_DIVIDE(CAST(r.investment AS DOUBLE), r.net_leads_issued)
+  END AS cpnsli
 FROM all_rows AS r
 JOIN metric_periods AS p
   ON p.period_start = r.period_start

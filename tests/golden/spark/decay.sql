@@ -39,7 +39,7 @@ WITH chosen_by_day AS (
 SELECT
   b.bucket,
   COALESCE(c.leads, 0) AS leads,
-  CASE WHEN c.leads > 0 THEN CAST(c.converted AS DOUBLE) / c.leads END AS lead_to_opportunity
+  CASE WHEN c.leads > 0 THEN TRY_DIVIDE(CAST(c.converted AS DOUBLE), c.leads) END AS lead_to_opportunity
 FROM VALUES
   (0, '0-5'),
   (1, '5-60'),

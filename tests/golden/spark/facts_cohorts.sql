@@ -38,7 +38,7 @@ SELECT
   d.lead_id,
   d.gap AS duplicate_gap_0
 FROM (
-  WITH keyed AS (
+  WITH keyed_1 AS (
     SELECT
       l.lead_id,
       l.created_at,
@@ -49,20 +49,24 @@ FROM (
     k.lead_id,
     CASE
       WHEN k.key_0 = LAG(k.key_0) OVER (ORDER BY k.key_0 NULLS LAST, k.created_at NULLS LAST, k.lead_id NULLS LAST)
-      THEN UNIX_TIMESTAMP(k.created_at) - UNIX_TIMESTAMP(
-        LAG(k.created_at) OVER (ORDER BY k.key_0 NULLS LAST, k.created_at NULLS LAST, k.lead_id NULLS LAST)
-      )
+      THEN CAST((
+        UNIX_TIMESTAMP(k.created_at) * 1000000 + CAST(EXTRACT(SECOND FROM k.created_at) * 1000000 AS BIGINT) % 1000000
+      ) AS DOUBLE) / 1000000 - CAST((
+        UNIX_TIMESTAMP(
+          LAG(k.created_at) OVER (ORDER BY k.key_0 NULLS LAST, k.created_at NULLS LAST, k.lead_id NULLS LAST)
+        ) * 1000000 + CAST(EXTRACT(SECOND FROM LAG(k.created_at) OVER (ORDER BY k.key_0 NULLS LAST, k.created_at NULLS LAST, k.lead_id NULLS LAST)) * 1000000 AS BIGINT) % 1000000
+      ) AS DOUBLE) / 1000000
     END AS gap
   FROM (
     SELECT
       k.lead_id,
       k.created_at,
       k.key_0
-    FROM keyed AS k
+    FROM keyed_1 AS k
     JOIN (
       SELECT
         k.key_0
-      FROM keyed AS k
+      FROM keyed_1 AS k
       WHERE
         NOT k.key_0 IS NULL
       GROUP BY

@@ -7,13 +7,16 @@ WITH cost_days AS (
     CASE WHEN c.is_range THEN 0 ELSE c.amount END AS exact_amount,
     CASE
       WHEN c.is_range
-      THEN CAST(c.amount AS DOUBLE) * (
-        DATEDIFF(
-          DAY,
-          GREATEST(c.segment_start, p.period_start),
-          LEAST(c.segment_end, p.period_end, :as_of_date)
-        ) + 1
-      ) / c.range_days
+      THEN TRY_DIVIDE(
+        CAST(CAST(c.amount AS DOUBLE) * (
+          DATEDIFF(
+            DAY,
+            GREATEST(c.segment_start, p.period_start),
+            LEAST(c.segment_end, p.period_end, :as_of_date)
+          ) + 1
+        ) AS DOUBLE),
+        c.range_days
+      )
     END AS spread_amount
   FROM cost_facts AS c
   JOIN metric_periods AS p

@@ -3,7 +3,7 @@
 /* chain_index, owners, never_reached) the leads that reached it, the conversion to the next stage */
 /* of the chain, and the median days from entering it to entering the next one. A stage outside */
 /* the chain (named by the agreement, never in the data) has no leads and no rates. */
-WITH leads AS (
+WITH leads_1 AS (
   SELECT
     f.lead_id,
     f.created_at,
@@ -21,12 +21,12 @@ WITH leads AS (
     f.created_at <= :as_of AND (
       :all_leads OR NOT d.day IS NULL
     )
-), raw AS (
+), raw_2 AS (
   SELECT
     l.lead_id,
     'lead' AS stage,
     l.created_at AS entered_at
-  FROM leads AS l
+  FROM leads_1 AS l
   WHERE
     l.is_net
   UNION ALL
@@ -34,7 +34,7 @@ WITH leads AS (
     l.lead_id,
     'net',
     CASE WHEN l.first_issued_at <= :as_of THEN l.first_issued_at ELSE l.created_at END
-  FROM leads AS l
+  FROM leads_1 AS l
   WHERE
     l.is_net
   UNION ALL
@@ -42,7 +42,7 @@ WITH leads AS (
     l.lead_id,
     'issued',
     l.first_issued_at
-  FROM leads AS l
+  FROM leads_1 AS l
   WHERE
     l.is_net
   UNION ALL
@@ -50,7 +50,7 @@ WITH leads AS (
     l.lead_id,
     'responded',
     l.first_responded_at
-  FROM leads AS l
+  FROM leads_1 AS l
   WHERE
     l.is_net
   UNION ALL
@@ -58,7 +58,7 @@ WITH leads AS (
     l.lead_id,
     'opportunity',
     l.first_opportunity_at
-  FROM leads AS l
+  FROM leads_1 AS l
   WHERE
     l.is_net
   UNION ALL
@@ -67,11 +67,11 @@ WITH leads AS (
     t.stage,
     t.entered_at
   FROM journey_stage_times AS t
-  JOIN leads AS l
+  JOIN leads_1 AS l
     ON l.lead_id = t.lead_id
   WHERE
     l.is_net
-), known AS (
+), known_3 AS (
   SELECT
     r.lead_id,
     c.chain_index,
@@ -80,19 +80,19 @@ WITH leads AS (
       ORDER BY c.chain_index NULLS LAST
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS raised_at
-  FROM raw AS r
+  FROM raw_2 AS r
   JOIN metric_chain AS c
     ON c.stage = r.stage
   WHERE
     r.entered_at <= :as_of
-), furthest AS (
+), furthest_4 AS (
   SELECT
     k.lead_id,
     MAX(k.chain_index) AS furthest_index
-  FROM known AS k
+  FROM known_3 AS k
   GROUP BY
     k.lead_id
-), timed AS (
+), timed_5 AS (
   SELECT
     f.lead_id,
     c.chain_index,
@@ -102,10 +102,10 @@ WITH leads AS (
       ORDER BY c.chain_index DESC
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS entered_at
-  FROM furthest AS f
+  FROM furthest_4 AS f
   JOIN metric_chain AS c
     ON c.chain_index <= f.furthest_index
-  LEFT JOIN known AS k
+  LEFT JOIN known_3 AS k
     ON k.lead_id = f.lead_id AND k.chain_index = c.chain_index
 ), journey_lead_stages AS (
   SELECT
@@ -118,8 +118,8 @@ WITH leads AS (
     t.stage,
     t.entered_at,
     LEAD(t.entered_at) OVER (PARTITION BY t.lead_id ORDER BY t.chain_index NULLS LAST) AS next_entered_at
-  FROM timed AS t
-  JOIN leads AS l
+  FROM timed_5 AS t
+  JOIN leads_1 AS l
     ON l.lead_id = t.lead_id
   UNION ALL
   SELECT
@@ -132,7 +132,7 @@ WITH leads AS (
     'lead',
     l.created_at,
     CAST(NULL AS TIMESTAMP)
-  FROM leads AS l
+  FROM leads_1 AS l
   WHERE
     NOT l.is_net
 ), counts AS (
@@ -142,9 +142,16 @@ WITH leads AS (
     s.chain_index,
     COUNT(*) AS reached,
     PERCENTILE(
-      (
-        UNIX_TIMESTAMP(s.next_entered_at) - UNIX_TIMESTAMP(s.entered_at)
-      ) / 86400,
+      TRY_DIVIDE(
+        CAST((
+          CAST((
+            UNIX_TIMESTAMP(s.next_entered_at) * 1000000 + CAST(EXTRACT(SECOND FROM s.next_entered_at) * 1000000 AS BIGINT) % 1000000
+          ) AS DOUBLE) / 1000000 - CAST((
+            UNIX_TIMESTAMP(s.entered_at) * 1000000 + CAST(EXTRACT(SECOND FROM s.entered_at) * 1000000 AS BIGINT) % 1000000
+          ) AS DOUBLE) / 1000000
+        ) AS DOUBLE),
+        86400
+      ),
       0.5
     ) AS median_days_in_stage /* D24: over the leads that reached the next stage (the others have no next time). */
   FROM journey_lead_stages AS s
@@ -187,7 +194,10 @@ SELECT
   x.split,
   m.stage,
   CAST(COALESCE(c.reached, 0) AS BIGINT) AS reached,
-  CASE WHEN c.reached > 0 THEN CAST(c.next_reached AS DOUBLE) / c.reached END AS conversion_to_next,
+  CASE
+    WHEN c.reached > 0
+    THEN TRY_DIVIDE(CAST(c.next_reached AS DOUBLE), c.reached)
+  END AS conversion_to_next,
   c.median_days_in_stage,
   m.owners,
   m.never_reached

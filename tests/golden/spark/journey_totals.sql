@@ -1,6 +1,6 @@
 /* D23 over the whole range (the leads created on a day of metric_days, by $as_of): the leads that */
 /* reached each stage of metric_stages, in the agreement's order. D26 starts from it. */
-WITH leads AS (
+WITH leads_1 AS (
   SELECT
     f.lead_id,
     f.created_at,
@@ -18,12 +18,12 @@ WITH leads AS (
     f.created_at <= :as_of AND (
       :all_leads OR NOT d.day IS NULL
     )
-), raw AS (
+), raw_2 AS (
   SELECT
     l.lead_id,
     'lead' AS stage,
     l.created_at AS entered_at
-  FROM leads AS l
+  FROM leads_1 AS l
   WHERE
     l.is_net
   UNION ALL
@@ -31,7 +31,7 @@ WITH leads AS (
     l.lead_id,
     'net',
     CASE WHEN l.first_issued_at <= :as_of THEN l.first_issued_at ELSE l.created_at END
-  FROM leads AS l
+  FROM leads_1 AS l
   WHERE
     l.is_net
   UNION ALL
@@ -39,7 +39,7 @@ WITH leads AS (
     l.lead_id,
     'issued',
     l.first_issued_at
-  FROM leads AS l
+  FROM leads_1 AS l
   WHERE
     l.is_net
   UNION ALL
@@ -47,7 +47,7 @@ WITH leads AS (
     l.lead_id,
     'responded',
     l.first_responded_at
-  FROM leads AS l
+  FROM leads_1 AS l
   WHERE
     l.is_net
   UNION ALL
@@ -55,7 +55,7 @@ WITH leads AS (
     l.lead_id,
     'opportunity',
     l.first_opportunity_at
-  FROM leads AS l
+  FROM leads_1 AS l
   WHERE
     l.is_net
   UNION ALL
@@ -64,11 +64,11 @@ WITH leads AS (
     t.stage,
     t.entered_at
   FROM journey_stage_times AS t
-  JOIN leads AS l
+  JOIN leads_1 AS l
     ON l.lead_id = t.lead_id
   WHERE
     l.is_net
-), known AS (
+), known_3 AS (
   SELECT
     r.lead_id,
     c.chain_index,
@@ -77,19 +77,19 @@ WITH leads AS (
       ORDER BY c.chain_index NULLS LAST
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS raised_at
-  FROM raw AS r
+  FROM raw_2 AS r
   JOIN metric_chain AS c
     ON c.stage = r.stage
   WHERE
     r.entered_at <= :as_of
-), furthest AS (
+), furthest_4 AS (
   SELECT
     k.lead_id,
     MAX(k.chain_index) AS furthest_index
-  FROM known AS k
+  FROM known_3 AS k
   GROUP BY
     k.lead_id
-), timed AS (
+), timed_5 AS (
   SELECT
     f.lead_id,
     c.chain_index,
@@ -99,10 +99,10 @@ WITH leads AS (
       ORDER BY c.chain_index DESC
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS entered_at
-  FROM furthest AS f
+  FROM furthest_4 AS f
   JOIN metric_chain AS c
     ON c.chain_index <= f.furthest_index
-  LEFT JOIN known AS k
+  LEFT JOIN known_3 AS k
     ON k.lead_id = f.lead_id AND k.chain_index = c.chain_index
 ), journey_lead_stages AS (
   SELECT
@@ -115,8 +115,8 @@ WITH leads AS (
     t.stage,
     t.entered_at,
     LEAD(t.entered_at) OVER (PARTITION BY t.lead_id ORDER BY t.chain_index NULLS LAST) AS next_entered_at
-  FROM timed AS t
-  JOIN leads AS l
+  FROM timed_5 AS t
+  JOIN leads_1 AS l
     ON l.lead_id = t.lead_id
   UNION ALL
   SELECT
@@ -129,7 +129,7 @@ WITH leads AS (
     'lead',
     l.created_at,
     CAST(NULL AS TIMESTAMP)
-  FROM leads AS l
+  FROM leads_1 AS l
   WHERE
     NOT l.is_net
 ), counts AS (

@@ -39,14 +39,14 @@ SELECT
   l.response_p90_minutes,
   CASE
     WHEN l.sla_met + l.sla_breaches > 0
-    THEN CAST(l.sla_met AS DOUBLE) / (
+    THEN TRY_DIVIDE(CAST(l.sla_met AS DOUBLE), (
       l.sla_met + l.sla_breaches
-    )
+    ))
   END AS sla_met_rate,
   COALESCE(l.sla_breaches, 0) AS sla_breaches,
   CASE
     WHEN l.outcome_due > 0
-    THEN CAST(l.outcome_coded AS DOUBLE) / l.outcome_due
+    THEN TRY_DIVIDE(CAST(l.outcome_coded AS DOUBLE), l.outcome_due)
   END AS outcome_coded_rate
 FROM metric_periods AS p
 LEFT JOIN leads AS l

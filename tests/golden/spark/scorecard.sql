@@ -104,16 +104,19 @@ WITH gross_by_day AS (
     c.response_p90_minutes,
     CASE
       WHEN c.sla_met + c.sla_breaches > 0
-      THEN CAST(c.sla_met AS DOUBLE) / (
+      THEN TRY_DIVIDE(CAST(c.sla_met AS DOUBLE), (
         c.sla_met + c.sla_breaches
-      )
+      ))
     END AS sla_met_rate,
     CASE
       WHEN c.net_leads_issued > 0
-      THEN CAST(c.converted AS DOUBLE) / c.net_leads_issued
+      THEN TRY_DIVIDE(CAST(c.converted AS DOUBLE), c.net_leads_issued)
     END AS lead_to_opportunity,
-    CASE WHEN o.opportunities > 0 THEN CAST(o.wins AS DOUBLE) / o.opportunities END AS opportunity_to_win,
-    CASE WHEN o.wins > 0 THEN CAST(o.gross_profit AS DOUBLE) / o.wins END AS avg_gross_profit_per_win,
+    CASE
+      WHEN o.opportunities > 0
+      THEN TRY_DIVIDE(CAST(o.wins AS DOUBLE), o.opportunities)
+    END AS opportunity_to_win,
+    CASE WHEN o.wins > 0 THEN TRY_DIVIDE(CAST(o.gross_profit AS DOUBLE), o.wins) END AS avg_gross_profit_per_win,
     COALESCE(o.gross_profit, 0) AS gross_profit
   FROM metric_periods AS p
   CROSS JOIN splits AS s
@@ -130,12 +133,15 @@ WITH gross_by_day AS (
 ), ratios AS (
   SELECT
     w.*,
-    CASE WHEN w.net_leads_issued > 0 THEN w.investment / w.net_leads_issued END AS cpnsli,
+    CASE
+      WHEN w.net_leads_issued > 0
+      THEN TRY_DIVIDE(CAST(w.investment AS DOUBLE), w.net_leads_issued)
+    END AS cpnsli,
     CASE
       WHEN w.investment <> 0
-      THEN (
+      THEN TRY_DIVIDE(CAST((
         CAST(w.gross_profit AS DOUBLE) - w.investment
-      ) / w.investment
+      ) AS DOUBLE), w.investment)
     END AS cohort_roi
   FROM week_values AS w
 ), changes AS (
@@ -165,8 +171,8 @@ WITH gross_by_day AS (
       AND c.prior_gross_leads > 0
       AND c.net_leads_issued > 0
       AND c.prior_net_leads_issued > 0
-      AND c.cpnsli <> c.prior_cpnsli
-      THEN LN(c.cpnsli / c.prior_cpnsli)
+      AND ABS(LN(TRY_DIVIDE(CAST(c.cpnsli AS DOUBLE), c.prior_cpnsli))) > 1e-9
+      THEN LN(TRY_DIVIDE(CAST(c.cpnsli AS DOUBLE), c.prior_cpnsli))
     END AS log_change
   FROM changes AS c
 )
@@ -200,21 +206,33 @@ SELECT
   m.cohort_roi - m.prior_cohort_roi AS cohort_roi_change,
   CASE
     WHEN NOT m.log_change IS NULL
-    THEN LN(m.investment / m.prior_investment) / m.log_change
+    THEN TRY_DIVIDE(
+      CAST(LN(TRY_DIVIDE(CAST(m.investment AS DOUBLE), m.prior_investment)) AS DOUBLE),
+      m.log_change
+    )
   END AS moved_investment_share,
   CASE
     WHEN NOT m.log_change IS NULL
-    THEN -LN(CAST(m.gross_leads AS DOUBLE) / m.prior_gross_leads) / m.log_change
+    THEN TRY_DIVIDE(
+      CAST(-LN(TRY_DIVIDE(CAST(m.gross_leads AS DOUBLE), m.prior_gross_leads)) AS DOUBLE),
+      m.log_change
+    )
   END AS moved_volume_share,
   CASE
     WHEN NOT m.log_change IS NULL
-    THEN -LN(
-      (
-        CAST(m.net_leads_issued AS DOUBLE) / m.gross_leads
-      ) / (
-        CAST(m.prior_net_leads_issued AS DOUBLE) / m.prior_gross_leads
-      )
-    ) / m.log_change
+    THEN TRY_DIVIDE(
+      CAST(-LN(
+        TRY_DIVIDE(
+          CAST((
+            TRY_DIVIDE(CAST(m.net_leads_issued AS DOUBLE), m.gross_leads)
+          ) AS DOUBLE),
+          (
+            TRY_DIVIDE(CAST(m.prior_net_leads_issued AS DOUBLE), m.prior_gross_leads)
+          )
+        )
+      ) AS DOUBLE),
+      m.log_change
+    )
   END AS moved_yield_share
 FROM moved AS m
 WHERE

@@ -5,7 +5,7 @@
 /* latest opportunity is lost by as_of) and an excluded one (the `next` of its latest outcome code */
 /* is closed or nurture; codes per the version in force on the event's date, metric_outcome_next). */
 /* Oldest first. $stage (or null) keeps one stage. */
-WITH leads AS (
+WITH leads_1 AS (
   SELECT
     f.lead_id,
     f.created_at,
@@ -23,12 +23,12 @@ WITH leads AS (
     f.created_at <= :as_of AND (
       :all_leads OR NOT d.day IS NULL
     )
-), raw AS (
+), raw_2 AS (
   SELECT
     l.lead_id,
     'lead' AS stage,
     l.created_at AS entered_at
-  FROM leads AS l
+  FROM leads_1 AS l
   WHERE
     l.is_net
   UNION ALL
@@ -36,7 +36,7 @@ WITH leads AS (
     l.lead_id,
     'net',
     CASE WHEN l.first_issued_at <= :as_of THEN l.first_issued_at ELSE l.created_at END
-  FROM leads AS l
+  FROM leads_1 AS l
   WHERE
     l.is_net
   UNION ALL
@@ -44,7 +44,7 @@ WITH leads AS (
     l.lead_id,
     'issued',
     l.first_issued_at
-  FROM leads AS l
+  FROM leads_1 AS l
   WHERE
     l.is_net
   UNION ALL
@@ -52,7 +52,7 @@ WITH leads AS (
     l.lead_id,
     'responded',
     l.first_responded_at
-  FROM leads AS l
+  FROM leads_1 AS l
   WHERE
     l.is_net
   UNION ALL
@@ -60,7 +60,7 @@ WITH leads AS (
     l.lead_id,
     'opportunity',
     l.first_opportunity_at
-  FROM leads AS l
+  FROM leads_1 AS l
   WHERE
     l.is_net
   UNION ALL
@@ -69,11 +69,11 @@ WITH leads AS (
     t.stage,
     t.entered_at
   FROM journey_stage_times AS t
-  JOIN leads AS l
+  JOIN leads_1 AS l
     ON l.lead_id = t.lead_id
   WHERE
     l.is_net
-), known AS (
+), known_3 AS (
   SELECT
     r.lead_id,
     c.chain_index,
@@ -82,19 +82,19 @@ WITH leads AS (
       ORDER BY c.chain_index NULLS LAST
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS raised_at
-  FROM raw AS r
+  FROM raw_2 AS r
   JOIN metric_chain AS c
     ON c.stage = r.stage
   WHERE
     r.entered_at <= :as_of
-), furthest AS (
+), furthest_4 AS (
   SELECT
     k.lead_id,
     MAX(k.chain_index) AS furthest_index
-  FROM known AS k
+  FROM known_3 AS k
   GROUP BY
     k.lead_id
-), timed AS (
+), timed_5 AS (
   SELECT
     f.lead_id,
     c.chain_index,
@@ -104,10 +104,10 @@ WITH leads AS (
       ORDER BY c.chain_index DESC
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     ) AS entered_at
-  FROM furthest AS f
+  FROM furthest_4 AS f
   JOIN metric_chain AS c
     ON c.chain_index <= f.furthest_index
-  LEFT JOIN known AS k
+  LEFT JOIN known_3 AS k
     ON k.lead_id = f.lead_id AND k.chain_index = c.chain_index
 ), journey_lead_stages AS (
   SELECT
@@ -120,8 +120,8 @@ WITH leads AS (
     t.stage,
     t.entered_at,
     LEAD(t.entered_at) OVER (PARTITION BY t.lead_id ORDER BY t.chain_index NULLS LAST) AS next_entered_at
-  FROM timed AS t
-  JOIN leads AS l
+  FROM timed_5 AS t
+  JOIN leads_1 AS l
     ON l.lead_id = t.lead_id
   UNION ALL
   SELECT
@@ -134,16 +134,23 @@ WITH leads AS (
     'lead',
     l.created_at,
     CAST(NULL AS TIMESTAMP)
-  FROM leads AS l
+  FROM leads_1 AS l
   WHERE
     NOT l.is_net
 ), history AS (
   SELECT
     s.chain_index,
     PERCENTILE(
-      (
-        UNIX_TIMESTAMP(s.next_entered_at) - UNIX_TIMESTAMP(s.entered_at)
-      ) / 86400,
+      TRY_DIVIDE(
+        CAST((
+          CAST((
+            UNIX_TIMESTAMP(s.next_entered_at) * 1000000 + CAST(EXTRACT(SECOND FROM s.next_entered_at) * 1000000 AS BIGINT) % 1000000
+          ) AS DOUBLE) / 1000000 - CAST((
+            UNIX_TIMESTAMP(s.entered_at) * 1000000 + CAST(EXTRACT(SECOND FROM s.entered_at) * 1000000 AS BIGINT) % 1000000
+          ) AS DOUBLE) / 1000000
+        ) AS DOUBLE),
+        86400
+      ),
       0.9
     ) AS p90_days
   FROM journey_lead_stages AS s
@@ -229,9 +236,16 @@ WITH leads AS (
     f.stage,
     m.stage_index,
     f.entered_at,
-    (
-      UNIX_TIMESTAMP(CAST(:as_of AS TIMESTAMP)) - UNIX_TIMESTAMP(f.entered_at)
-    ) / 86400 AS days_in_stage,
+    TRY_DIVIDE(
+      CAST((
+        CAST((
+          UNIX_TIMESTAMP(CAST(:as_of AS TIMESTAMP)) * 1000000 + CAST(EXTRACT(SECOND FROM CAST(:as_of AS TIMESTAMP)) * 1000000 AS BIGINT) % 1000000
+        ) AS DOUBLE) / 1000000 - CAST((
+          UNIX_TIMESTAMP(f.entered_at) * 1000000 + CAST(EXTRACT(SECOND FROM f.entered_at) * 1000000 AS BIGINT) % 1000000
+        ) AS DOUBLE) / 1000000
+      ) AS DOUBLE),
+      86400
+    ) AS days_in_stage,
     COALESCE(m.stuck_after_days, h.p90_days) AS threshold_days,
     CASE
       WHEN NOT m.stuck_after_days IS NULL

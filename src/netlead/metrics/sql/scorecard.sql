@@ -115,12 +115,14 @@ changes AS (
 moved AS (
     -- D22: ln(cpnsli_t / cpnsli_t-1) = ln(investment ratio) - ln(gross ratio) - ln(yield ratio),
     -- yield = net_leads_issued / gross_leads; defined only when every value of both weeks is
-    -- positive and the log change is not 0.
+    -- positive and the log change is not 0. Not 0 means beyond 1e-9: two equal weeks of spread
+    -- costs, summed in another order by another engine, differ in the last bits of a double, and
+    -- dividing by that difference would make shares of ±10^15.
     SELECT
         c.*,
         CASE WHEN c.investment > 0 AND c.prior_investment > 0 AND c.gross_leads > 0 AND c.prior_gross_leads > 0
                   AND c.net_leads_issued > 0 AND c.prior_net_leads_issued > 0
-                  AND c.cpnsli <> c.prior_cpnsli
+                  AND ABS(LN(c.cpnsli / c.prior_cpnsli)) > 1e-9
              THEN LN(c.cpnsli / c.prior_cpnsli) END AS log_change
     FROM changes AS c
 )
