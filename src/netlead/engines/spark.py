@@ -94,11 +94,13 @@ class SparkConnection:
         if kind == "transaction":
             return None  # every table it writes is this session's: nothing to commit
         if reads <= self._local | _CATALOG and kind in ("query", "write"):
-            rows = self.local.execute(sql, params).to_arrow_table()
-            for name in writes:
-                self._local.add(name)
-                self._publish(name)
-            return Result(rows) if kind == "query" else None
+            if kind == "write":
+                self.local.execute(sql, params)
+                for name in writes:
+                    self._local.add(name)
+                    self._publish(name)
+                return None
+            return Result(self.local.sql(sql, params=params).to_arrow_table())
         result = None
         for tree, text, order in _sql.statements(sql, DIALECT):
             result = self._statement(tree, text, {f"p{i}": _value(params, key) for i, key in enumerate(order, 1)})
