@@ -2,7 +2,7 @@
 
 Every number is computed by `netlead.metrics` in the store; this class opens the two together,
 keeps the store's record of agreement versions honest (SPEC "The agreement file"), runs each
-import in one transaction with the rebuild of the metric facts, and names the versions and the
+import in one transaction with the update of the metric facts, and names the versions and the
 `as_of` each result used."""
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ class Workspace:
 
     def import_files(self, kind: str, files: list[str | Path], progress=None) -> list[store.ImportResult]:
         """Import canonical files (CSV, Parquet or JSON lines, gzip too) of one kind, each file in
-        one transaction together with the rebuild of the metric facts. Bad rows are quarantined."""
+        one transaction together with the update of the metric facts. Bad rows are quarantined."""
         if kind not in store.KINDS:
             raise NetleadError(f"unknown kind {kind!r}", f"Allowed: {', '.join(store.KINDS)}.")
         results = []
@@ -205,7 +205,7 @@ class Workspace:
         self.con.execute("BEGIN TRANSACTION")
         try:
             result = work()
-            metrics.refresh(self.con, self.agreement)
+            metrics.update(self.con, self.agreement)
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")

@@ -415,7 +415,7 @@ def through_duckdb(pg: PostgresConnection, agreement, kinds: list[str], work):
             pg.run_native(f"DROP TABLE {staging}")
         for file_kind, file in duck.execute("SELECT DISTINCT kind, file FROM imports").fetchall():
             pg.execute("DELETE FROM quarantine WHERE kind = ? AND file = ?", [file_kind, file])
-        for table in ("quarantine", "imports"):
+        for table in ("quarantine", "imports", "replaced_leads"):
             pg.copy_in(table, duck.sql(f"SELECT * FROM {table}").to_arrow_table())  # noqa: S608 - constants
         names = duck.sql("SELECT DISTINCT kind, name FROM attribute_names").to_arrow_table()
         pg.register("_nl_attribute_names", names)

@@ -6,6 +6,9 @@ Three things are filled in on the parsed tree, never by string formatting:
 - `netlead_filled(x)` is true when x is non-empty after that trimming, null when x is null: a
   regular-expression match, measured about 4x cheaper in DuckDB than trimming with a character
   list (it runs on every answer field of every lead and event);
+- `netlead_in_scope(x)` (in the derived tables' SQL) becomes TRUE, or with a `scope` table
+  `x IN (SELECT id FROM scope)`: the same SQL rebuilds a derived table whole or for the rows an
+  import touched;
 - a bare column named in `placeholders` becomes the given SQLGlot expression (agreement-dependent
   SQL: versions, rules, evidence), or, when given a list and standing in a SELECT list, that many
   select items.
@@ -48,8 +51,10 @@ def _parsed(name: str) -> exp.Expression:
     return sqlglot.parse_one(text, read="duckdb")
 
 
-def render(name: str, placeholders: dict[str, exp.Expression | list[exp.Expression]] | None = None) -> str:
-    """The DuckDB SQL of `sql/<name>.sql` with its placeholders filled in."""
+def render(name: str, placeholders: dict[str, exp.Expression | list[exp.Expression]] | None = None,
+           scope: str | None = None) -> str:
+    """The DuckDB SQL of `sql/<name>.sql` with its placeholders filled in, and its rows kept to
+    the ids of the table `scope` when given (`netlead_in_scope`)."""
     tree = _parsed(name).copy()
     placeholders = placeholders or {}
 
@@ -58,6 +63,10 @@ def render(name: str, placeholders: dict[str, exp.Expression | list[exp.Expressi
             return trim(node.expressions[0])
         if isinstance(node, exp.Anonymous) and node.name.lower() == "netlead_filled":
             return filled(node.expressions[0])
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "netlead_in_scope":
+            if scope is None:
+                return exp.true()
+            return node.expressions[0].isin(query=exp.select("id").from_(scope))
         if isinstance(node, exp.Column) and not node.table and node.name in placeholders:
             value = placeholders[node.name]
             if isinstance(value, list):
@@ -254,3 +263,16 @@ def table(columns: dict[str, tuple[list, pa.DataType]]) -> pa.Table:
     with _builder().cursor() as cur:
         result = cur.sql(f"SELECT {select}", params=params).to_arrow_table()
     return result.rename_columns(list(columns)).cast(schema)
+
+
+# --- the derived tables -------------------------------------------------------------------------
+
+
+def replace(con, table: str, select: str, scope: str | None = None, key: str = "lead_id") -> None:
+    """Write the derived `table` from `select` (its rows, rendered with the same `scope`): whole
+    when `scope` is None, else only the rows whose `key` is an `id` of the table `scope`."""
+    if scope is None:
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS {select}")
+        return
+    con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT id FROM {scope})")  # noqa: S608 - our names
+    con.execute(f"INSERT INTO {table} {select}")

@@ -19,13 +19,15 @@ import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
-from netlead.agreement.models import FIXED_STAGES
 from netlead.errors import NetleadError
-from netlead.metrics import _sql, cohort_facts, facts, journey_facts, periods
+from netlead.metrics import _sql, derived, facts, periods
+from netlead.metrics.facts import FIXED_KINDS
 
 SPLITS = ("channel", "account_type")
-# Stages timed from lead_facts and opportunities, always in the chain; the others are opportunity stages.
-FIXED_KINDS = frozenset(FIXED_STAGES) | {"won"}
+# The lead_facts column timing each fixed stage but `net` (entered at the first issue by as_of,
+# else at created_at).
+FIXED_COLUMNS = {"lead": "created_at", "issued": "first_issued_at", "responded": "first_responded_at",
+                 "opportunity": "first_opportunity_at", "won": "first_won_at"}
 
 
 def owners_text(owners: dict[str, Decimal]) -> str:
@@ -34,11 +36,14 @@ def owners_text(owners: dict[str, Decimal]) -> str:
 
 
 @functools.cache
-def composed(name: str, base_name: str = "journey_lead_stages") -> tuple[str, frozenset[str]]:
+def composed(name: str, base_name: str = "journey_lead_stages",
+             chain: tuple[str, ...] = ()) -> tuple[str, frozenset[str]]:
     """The SQL of `sql/<name>.sql` with `sql/<base_name>.sql` as its first CTE, named like that
-    file, and the parameters it uses: D23 (and D27's estimate) are written once."""
+    file, and the parameters it uses: D23 (and D27's estimate) are written once. `chain` names the
+    lead_facts column timing each stage of the journey's chain, in order (`chain_columns`)."""
     tree = _sql._parsed(name).copy()
-    base = exp.maybe_parse(_sql.render(base_name), dialect="duckdb")
+    placeholders = _chain_placeholders(chain) if base_name == "journey_lead_stages" else None
+    base = exp.maybe_parse(_sql.render(base_name, placeholders), dialect="duckdb")
     cte = exp.CTE(this=base, alias=exp.TableAlias(this=exp.to_identifier(base_name)))
     with_ = tree.args.get("with_")
     if with_ is None:
@@ -49,11 +54,60 @@ def composed(name: str, base_name: str = "journey_lead_stages") -> tuple[str, fr
 
 
 def run(
-    con: duckdb.DuckDBPyConnection, name: str, params: dict, base_name: str = "journey_lead_stages"
+    con: duckdb.DuckDBPyConnection, name: str, params: dict, base_name: str = "journey_lead_stages",
+    chain: tuple[str, ...] = (),
 ) -> pa.Table:
     """Run `sql/<name>.sql` over its base query with the parameters it uses bound."""
-    sql, used = composed(name, base_name)
+    sql, used = composed(name, base_name, chain)
     return con.sql(sql, params={k: v for k, v in params.items() if k in used}).to_arrow_table()
+
+
+def chain_columns(agreement, stages: list[str]) -> tuple[str, ...]:
+    """The lead_facts column timing each of the chain's stages (`net` for the net stage)."""
+    columns = {**FIXED_COLUMNS, "net": "net", **facts.journey_stage_columns(agreement)}
+    return tuple(columns[stage] for stage in stages)
+
+
+def _chain_placeholders(chain: tuple[str, ...]) -> dict:
+    """journey_lead_stages.sql's columns for the chain (see the file)."""
+    as_of = exp.Placeholder(this="as_of")
+
+    def column(name: str) -> exp.Expression:
+        return exp.column(name, table="f")
+
+    known = []
+    for name in chain:
+        if name == "net":
+            issued = column("first_issued_at")
+            time = exp.Case().when(issued <= as_of.copy(), issued.copy()).else_(column("created_at"))
+        elif name == "created_at":
+            time = column(name)
+        else:
+            time = exp.Case().when(column(name) <= as_of.copy(), column(name))
+        known.append(time)
+    indexes = range(len(chain))
+    raised = [
+        exp.Case().when(exp.column(f"known_{k}", table="l").is_(exp.null()).not_(),
+                        exp.func("greatest", *[exp.column(f"known_{j}", table="l") for j in range(k + 1)]))
+        for k in indexes
+    ]
+    entered = [exp.func("least", *[exp.column(f"raised_{j}", table="r") for j in range(k, len(chain))])
+               for k in indexes]
+
+    def by_index(offset: int) -> exp.Expression:
+        case = exp.Case(this=exp.column("chain_index", table="c"))
+        for k in indexes:
+            if k + offset < len(chain):
+                case = case.when(exp.Literal.number(k), exp.column(f"entered_{k + offset}", table="e"))
+        return case if case.args.get("ifs") else exp.cast(exp.null(), "timestamptz")
+
+    return {
+        "__known_times": [exp.alias_(t, f"known_{k}") for k, t in enumerate(known)],
+        "__raised_times": [exp.alias_(t, f"raised_{k}") for k, t in enumerate(raised)],
+        "__entered_times": [exp.alias_(t, f"entered_{k}") for k, t in enumerate(entered)],
+        "__entered_at": by_index(0),
+        "__next_entered_at": by_index(1),
+    }
 
 
 def stage_table(con: duckdb.DuckDBPyConnection, agreement, frame: periods.Frame) -> tuple[pa.Table, pa.Table]:
@@ -100,25 +154,12 @@ def stage_table(con: duckdb.DuckDBPyConnection, agreement, frame: periods.Frame)
 def never_reached(con: duckdb.DuckDBPyConnection, agreement, as_of=None) -> list[str]:
     """The opportunity stages the agreement's journey names that the data does not hold by as_of
     (for `netlead check`): the journey reports them as never reached."""
-    prepare(con, agreement)
+    derived.ensure(con, agreement)
     frame = periods.frame(con, agreement, "month", None, None, as_of)
     stages, _ = stage_table(con, agreement, frame)
     return [
         s for s, n in zip(stages["stage"].to_pylist(), stages["never_reached"].to_pylist(), strict=True) if n
     ]
-
-
-def prepare(con: duckdb.DuckDBPyConnection, agreement, cohort_tables: bool = False) -> None:
-    """Build the facts these metrics read when a store has none yet (imports keep them current)."""
-    facts.ensure(con, agreement)
-    journey_facts.ensure(con, agreement)
-    if cohort_tables:
-        present = con.execute(
-            "SELECT COUNT(*) FROM information_schema.tables "
-            "WHERE table_name IN ('cohort_versions', 'cohort_leads', 'cohort_opportunities')"
-        ).fetchall()[0][0]
-        if present != 3:
-            cohort_facts.refresh(con, agreement)
 
 
 def split_name(split: str | None) -> str:
@@ -146,12 +187,12 @@ def journey(
     Rates are fractions; days are fractions of 24 hours. With `split`, `reached` adds up across
     the split values to the unsplit count."""
     split_value = split_name(split)
-    prepare(con, agreement)
+    derived.ensure(con, agreement)
     frame = periods.frame(con, agreement, by, from_, to, as_of)
     stages, chain = stage_table(con, agreement, frame)
     params = {**frame.params, "split": split_value, "all_leads": False}
     with periods.registered(con, frame, {"metric_stages": stages, "metric_chain": chain}):
-        table = run(con, "journey", params)
+        table = run(con, "journey", params, chain=chain_columns(agreement, chain["stage"].to_pylist()))
     if split is None:
         return table.drop_columns(["split"])
     return table.rename_columns([split if name == "split" else name for name in table.column_names])
@@ -160,8 +201,9 @@ def journey(
 def totals(con: duckdb.DuckDBPyConnection, agreement, from_=None, to=None, as_of=None) -> pa.Table:
     """The journey of the whole range as one group: `stage, chain_index, reached, owners,
     never_reached` in the agreement's order (D26 starts from it)."""
-    prepare(con, agreement)
+    derived.ensure(con, agreement)
     frame = periods.frame(con, agreement, "month", from_, to, as_of)
     stages, chain = stage_table(con, agreement, frame)
     with periods.registered(con, frame, {"metric_stages": stages, "metric_chain": chain}):
-        return run(con, "journey_totals", {**frame.params, "all_leads": False})
+        return run(con, "journey_totals", {**frame.params, "all_leads": False},
+                   chain=chain_columns(agreement, chain["stage"].to_pylist()))

@@ -130,6 +130,15 @@ def merge(con, kind: str, import_id: int) -> tuple[int, int, int]:
     updated, unchanged = con.execute(
         "SELECT count(*) FILTER (NOT same), count(*) FILTER (same) FROM temp._nl_match"
     ).fetchone()
+    if updated and kind in ("lead_events", "opportunities"):
+        # The rows replaced below may name another lead than their new versions: record it, so
+        # that the facts of the lead it leaves are rebuilt too (the new one carries import_id).
+        con.execute(f"""
+            INSERT INTO replaced_leads
+            SELECT DISTINCT ?, t.lead_id FROM {GOOD} g JOIN temp._nl_match m USING (_id)
+            JOIN {table} t ON {_key_match(kind, 't', 'g')}
+            WHERE NOT m.same AND t.lead_id IS NOT NULL AND t.lead_id IS DISTINCT FROM g.lead_id""",
+            [import_id])
     if updated:
         con.execute(f"""
             DELETE FROM {table} USING (

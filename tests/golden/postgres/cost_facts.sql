@@ -1,9 +1,7 @@
-DROP TABLE IF EXISTS cost_facts;
-
 /* cost_facts: each included cost row cut at the agreement's version changes (T4: every day of a */
 /* range counts under the cost policy in force on that day), so D7 is arithmetic over date ranges, */
 /* never a per-day expansion. Rows whose category the policy of their days excludes are left out. */
-CREATE TABLE cost_facts AS
+/* netlead_in_scope(cost_id) keeps the rows rebuilt (all, or those an import touched). */
 WITH spans AS MATERIALIZED (
   SELECT
     c.cost_id,
@@ -16,7 +14,8 @@ WITH spans AS MATERIALIZED (
     COALESCE(c.date, c.period_end) AS last_day
   FROM costs AS c
   WHERE
-    NOT COALESCE(c.date, c.period_start) IS NULL
+    TRUE
+    AND NOT COALESCE(c.date, c.period_start) IS NULL
     AND COALESCE(c.date, c.period_end) >= COALESCE(c.date, c.period_start)
 )
 SELECT
@@ -38,5 +37,3 @@ JOIN fact_cost_categories AS k
   ON k.version_index = v.version_index
   AND k.category = TRIM(' 	
 ' FROM s.category);
-
-ANALYZE cost_facts;

@@ -1,8 +1,5 @@
-DROP TABLE IF EXISTS journey_stage_names;
-
 /* journey_stage_names: every opportunity stage name in the data with its first entry, so that a */
 /* stage the agreement names but the data never holds (by as_of) is reported as never reached. */
-CREATE TABLE journey_stage_names AS
 SELECT
   TRIM(' 	
 ' FROM s.stage) AS stage,
@@ -10,5 +7,3 @@ SELECT
 FROM opportunity_stages AS s
 GROUP BY
   1;
-
-ANALYZE journey_stage_names;

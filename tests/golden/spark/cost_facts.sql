@@ -1,7 +1,7 @@
 /* cost_facts: each included cost row cut at the agreement's version changes (T4: every day of a */
 /* range counts under the cost policy in force on that day), so D7 is arithmetic over date ranges, */
 /* never a per-day expansion. Rows whose category the policy of their days excludes are left out. */
-CREATE OR REPLACE TABLE cost_facts AS
+/* netlead_in_scope(cost_id) keeps the rows rebuilt (all, or those an import touched). */
 WITH spans AS (
   SELECT
     c.cost_id,
@@ -13,7 +13,8 @@ WITH spans AS (
     COALESCE(c.date, c.period_end) AS last_day
   FROM costs AS c
   WHERE
-    NOT COALESCE(c.date, c.period_start) IS NULL
+    TRUE
+    AND NOT COALESCE(c.date, c.period_start) IS NULL
     AND COALESCE(c.date, c.period_end) >= COALESCE(c.date, c.period_start)
 )
 SELECT

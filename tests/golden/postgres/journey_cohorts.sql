@@ -12,9 +12,16 @@ WITH journey_lead_stages AS MATERIALIZED (
       f.account_type,
       d.period_start,
       COALESCE(f.net_from <= %(as_of)s, FALSE) AS is_net, /* D3/D4: net at as_of exactly when net_from <= as_of (lead_facts.sql). */
-      f.first_issued_at,
-      f.first_responded_at,
-      f.first_opportunity_at
+      f.created_at AS known_0,
+      CASE
+        WHEN f.first_issued_at <= %(as_of)s
+        THEN f.first_issued_at
+        ELSE f.created_at
+      END AS known_1,
+      CASE WHEN f.first_issued_at <= %(as_of)s THEN f.first_issued_at END AS known_2,
+      CASE WHEN f.first_responded_at <= %(as_of)s THEN f.first_responded_at END AS known_3,
+      CASE WHEN f.first_opportunity_at <= %(as_of)s THEN f.first_opportunity_at END AS known_4,
+      CASE WHEN f.first_won_at <= %(as_of)s THEN f.first_won_at END AS known_5
     FROM lead_facts AS f
     LEFT JOIN metric_days AS d
       ON d.day = f.created_date
@@ -22,110 +29,88 @@ WITH journey_lead_stages AS MATERIALIZED (
       f.created_at <= %(as_of)s AND (
         %(all_leads)s OR NOT d.day IS NULL
       )
-  ), raw AS MATERIALIZED (
+  ), raised AS MATERIALIZED (
     SELECT
-      l.lead_id,
-      'lead' AS stage,
-      l.created_at AS entered_at
-    FROM leads AS l
-    WHERE
-      l.is_net
-    UNION ALL
-    SELECT
-      l.lead_id,
-      'net',
+      l.*,
+      CASE WHEN NOT l.known_0 IS NULL THEN GREATEST(l.known_0) END AS raised_0,
+      CASE WHEN NOT l.known_1 IS NULL THEN GREATEST(l.known_0, l.known_1) END AS raised_1,
+      CASE WHEN NOT l.known_2 IS NULL THEN GREATEST(l.known_0, l.known_1, l.known_2) END AS raised_2,
       CASE
-        WHEN l.first_issued_at <= %(as_of)s
-        THEN l.first_issued_at
-        ELSE l.created_at
-      END
+        WHEN NOT l.known_3 IS NULL
+        THEN GREATEST(l.known_0, l.known_1, l.known_2, l.known_3)
+      END AS raised_3,
+      CASE
+        WHEN NOT l.known_4 IS NULL
+        THEN GREATEST(l.known_0, l.known_1, l.known_2, l.known_3, l.known_4)
+      END AS raised_4,
+      CASE
+        WHEN NOT l.known_5 IS NULL
+        THEN GREATEST(l.known_0, l.known_1, l.known_2, l.known_3, l.known_4, l.known_5)
+      END AS raised_5
     FROM leads AS l
     WHERE
       l.is_net
-    UNION ALL
+  ), entered AS MATERIALIZED (
     SELECT
-      l.lead_id,
-      'issued',
-      l.first_issued_at
-    FROM leads AS l
-    WHERE
-      l.is_net
-    UNION ALL
+      r.*,
+      LEAST(r.raised_0, r.raised_1, r.raised_2, r.raised_3, r.raised_4, r.raised_5) AS entered_0,
+      LEAST(r.raised_1, r.raised_2, r.raised_3, r.raised_4, r.raised_5) AS entered_1,
+      LEAST(r.raised_2, r.raised_3, r.raised_4, r.raised_5) AS entered_2,
+      LEAST(r.raised_3, r.raised_4, r.raised_5) AS entered_3,
+      LEAST(r.raised_4, r.raised_5) AS entered_4,
+      LEAST(r.raised_5) AS entered_5
+    FROM raised AS r
+  ), stages AS MATERIALIZED (
     SELECT
-      l.lead_id,
-      'responded',
-      l.first_responded_at
-    FROM leads AS l
-    WHERE
-      l.is_net
-    UNION ALL
-    SELECT
-      l.lead_id,
-      'opportunity',
-      l.first_opportunity_at
-    FROM leads AS l
-    WHERE
-      l.is_net
-    UNION ALL
-    SELECT
-      t.lead_id,
-      t.stage,
-      t.entered_at
-    FROM journey_stage_times AS t
-    JOIN leads AS l
-      ON l.lead_id = t.lead_id
-    WHERE
-      l.is_net
-  ), known AS MATERIALIZED (
-    SELECT
-      r.lead_id,
-      c.chain_index,
-      MAX(r.entered_at) OVER (
-        PARTITION BY r.lead_id
-        ORDER BY c.chain_index
-        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) AS raised_at
-    FROM raw AS r
-    JOIN metric_chain AS c
-      ON c.stage = r.stage
-    WHERE
-      r.entered_at <= %(as_of)s
-  ), furthest AS MATERIALIZED (
-    SELECT
-      k.lead_id,
-      MAX(k.chain_index) AS furthest_index
-    FROM known AS k
-    GROUP BY
-      k.lead_id
-  ), timed AS MATERIALIZED (
-    SELECT
-      f.lead_id,
+      e.period_start,
+      e.channel,
+      e.account_type,
+      e.created_at,
+      e.lead_id,
       c.chain_index,
       c.stage,
-      MIN(k.raised_at) OVER (
-        PARTITION BY f.lead_id
-        ORDER BY c.chain_index DESC NULLS LAST
-        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) AS entered_at
-    FROM furthest AS f
-    JOIN metric_chain AS c
-      ON c.chain_index <= f.furthest_index
-    LEFT JOIN known AS k
-      ON k.lead_id = f.lead_id AND k.chain_index = c.chain_index
+      CASE c.chain_index
+        WHEN 0
+        THEN e.entered_0
+        WHEN 1
+        THEN e.entered_1
+        WHEN 2
+        THEN e.entered_2
+        WHEN 3
+        THEN e.entered_3
+        WHEN 4
+        THEN e.entered_4
+        WHEN 5
+        THEN e.entered_5
+      END AS entered_at,
+      CASE c.chain_index
+        WHEN 0
+        THEN e.entered_1
+        WHEN 1
+        THEN e.entered_2
+        WHEN 2
+        THEN e.entered_3
+        WHEN 3
+        THEN e.entered_4
+        WHEN 4
+        THEN e.entered_5
+      END AS next_entered_at
+    FROM entered AS e
+    CROSS JOIN metric_chain AS c
   )
   SELECT
-    l.period_start,
-    l.channel,
-    l.account_type,
-    l.created_at,
-    t.lead_id,
-    t.chain_index,
-    t.stage,
-    t.entered_at,
-    LEAD(t.entered_at) OVER (PARTITION BY t.lead_id ORDER BY t.chain_index) AS next_entered_at
-  FROM timed AS t
-  JOIN leads AS l
-    ON l.lead_id = t.lead_id
+    s.period_start,
+    s.channel,
+    s.account_type,
+    s.created_at,
+    s.lead_id,
+    s.chain_index,
+    s.stage,
+    s.entered_at,
+    s.next_entered_at
+  FROM stages AS s
+  WHERE
+    NOT s.entered_at IS NULL
   UNION ALL
   SELECT
     l.period_start,

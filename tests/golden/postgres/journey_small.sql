@@ -1,0 +1,200 @@
+/* D23-D24 per period of the leads' created_at (and per split value when $split is 'channel' or */
+/* 'account_type'; 'none' otherwise): for each stage of metric_stages (stage_index, stage, */
+/* chain_index, owners, never_reached) the leads that reached it, the conversion to the next stage */
+/* of the chain, and the median days from entering it to entering the next one. A stage outside */
+/* the chain (named by the agreement, never in the data) has no leads and no rates. */
+WITH journey_lead_stages AS MATERIALIZED (
+  WITH leads AS MATERIALIZED (
+    SELECT
+      f.lead_id,
+      f.created_at,
+      f.channel,
+      f.account_type,
+      d.period_start,
+      COALESCE(f.net_from <= %(as_of)s, FALSE) AS is_net, /* D3/D4: net at as_of exactly when net_from <= as_of (lead_facts.sql). */
+      f.created_at AS known_0,
+      CASE
+        WHEN f.first_issued_at <= %(as_of)s
+        THEN f.first_issued_at
+        ELSE f.created_at
+      END AS known_1,
+      CASE WHEN f.first_issued_at <= %(as_of)s THEN f.first_issued_at END AS known_2,
+      CASE WHEN f.first_responded_at <= %(as_of)s THEN f.first_responded_at END AS known_3,
+      CASE WHEN f.first_opportunity_at <= %(as_of)s THEN f.first_opportunity_at END AS known_4,
+      CASE WHEN f.first_won_at <= %(as_of)s THEN f.first_won_at END AS known_5
+    FROM lead_facts AS f
+    LEFT JOIN metric_days AS d
+      ON d.day = f.created_date
+    WHERE
+      f.created_at <= %(as_of)s AND (
+        %(all_leads)s OR NOT d.day IS NULL
+      )
+  ), raised AS MATERIALIZED (
+    SELECT
+      l.*,
+      CASE WHEN NOT l.known_0 IS NULL THEN GREATEST(l.known_0) END AS raised_0,
+      CASE WHEN NOT l.known_1 IS NULL THEN GREATEST(l.known_0, l.known_1) END AS raised_1,
+      CASE WHEN NOT l.known_2 IS NULL THEN GREATEST(l.known_0, l.known_1, l.known_2) END AS raised_2,
+      CASE
+        WHEN NOT l.known_3 IS NULL
+        THEN GREATEST(l.known_0, l.known_1, l.known_2, l.known_3)
+      END AS raised_3,
+      CASE
+        WHEN NOT l.known_4 IS NULL
+        THEN GREATEST(l.known_0, l.known_1, l.known_2, l.known_3, l.known_4)
+      END AS raised_4,
+      CASE
+        WHEN NOT l.known_5 IS NULL
+        THEN GREATEST(l.known_0, l.known_1, l.known_2, l.known_3, l.known_4, l.known_5)
+      END AS raised_5
+    FROM leads AS l
+    WHERE
+      l.is_net
+  ), entered AS MATERIALIZED (
+    SELECT
+      r.*,
+      LEAST(r.raised_0, r.raised_1, r.raised_2, r.raised_3, r.raised_4, r.raised_5) AS entered_0,
+      LEAST(r.raised_1, r.raised_2, r.raised_3, r.raised_4, r.raised_5) AS entered_1,
+      LEAST(r.raised_2, r.raised_3, r.raised_4, r.raised_5) AS entered_2,
+      LEAST(r.raised_3, r.raised_4, r.raised_5) AS entered_3,
+      LEAST(r.raised_4, r.raised_5) AS entered_4,
+      LEAST(r.raised_5) AS entered_5
+    FROM raised AS r
+  ), stages AS MATERIALIZED (
+    SELECT
+      e.period_start,
+      e.channel,
+      e.account_type,
+      e.created_at,
+      e.lead_id,
+      c.chain_index,
+      c.stage,
+      CASE c.chain_index
+        WHEN 0
+        THEN e.entered_0
+        WHEN 1
+        THEN e.entered_1
+        WHEN 2
+        THEN e.entered_2
+        WHEN 3
+        THEN e.entered_3
+        WHEN 4
+        THEN e.entered_4
+        WHEN 5
+        THEN e.entered_5
+      END AS entered_at,
+      CASE c.chain_index
+        WHEN 0
+        THEN e.entered_1
+        WHEN 1
+        THEN e.entered_2
+        WHEN 2
+        THEN e.entered_3
+        WHEN 3
+        THEN e.entered_4
+        WHEN 4
+        THEN e.entered_5
+      END AS next_entered_at
+    FROM entered AS e
+    CROSS JOIN metric_chain AS c
+  )
+  SELECT
+    s.period_start,
+    s.channel,
+    s.account_type,
+    s.created_at,
+    s.lead_id,
+    s.chain_index,
+    s.stage,
+    s.entered_at,
+    s.next_entered_at
+  FROM stages AS s
+  WHERE
+    NOT s.entered_at IS NULL
+  UNION ALL
+  SELECT
+    l.period_start,
+    l.channel,
+    l.account_type,
+    l.created_at,
+    l.lead_id,
+    0,
+    'lead',
+    l.created_at,
+    CAST(NULL AS TIMESTAMPTZ)
+  FROM leads AS l
+  WHERE
+    NOT l.is_net
+), counts AS MATERIALIZED (
+  SELECT
+    s.period_start,
+    CASE %(split)s
+      WHEN 'channel'
+      THEN s.channel
+      WHEN 'account_type'
+      THEN s.account_type
+    END AS split,
+    s.chain_index,
+    COUNT(*) AS reached,
+    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY
+      CAST((
+        DATE_PART('epoch', s.next_entered_at) - DATE_PART('epoch', s.entered_at)
+      ) AS DOUBLE PRECISION) / 86400) AS median_days_in_stage /* D24: over the leads that reached the next stage (the others have no next time). */
+  FROM journey_lead_stages AS s
+  GROUP BY
+    1,
+    2,
+    3
+), splits AS MATERIALIZED (
+  SELECT DISTINCT
+    split
+  FROM counts
+  WHERE
+    %(split)s <> 'none'
+  UNION ALL
+  SELECT
+    CAST(NULL AS TEXT)
+  WHERE
+    %(split)s = 'none'
+), chain AS MATERIALIZED (
+  SELECT
+    p.period_start,
+    x.split,
+    m.chain_index,
+    COALESCE(c.reached, 0) AS reached,
+    LEAD(COALESCE(c.reached, 0)) OVER (PARTITION BY p.period_start, x.split ORDER BY m.chain_index) AS next_reached,
+    c.median_days_in_stage
+  FROM metric_periods AS p
+  CROSS JOIN splits AS x
+  CROSS JOIN metric_stages AS m
+  LEFT JOIN counts AS c
+    ON c.period_start = p.period_start
+    AND c.split IS NOT DISTINCT FROM x.split
+    AND c.chain_index = m.chain_index
+  WHERE
+    NOT m.chain_index IS NULL
+)
+SELECT
+  p.period_start,
+  p.period,
+  x.split,
+  m.stage,
+  CAST(COALESCE(c.reached, 0) AS BIGINT) AS reached,
+  CASE
+    WHEN c.reached > 0
+    THEN CAST(c.next_reached AS DOUBLE PRECISION) / c.reached
+  END AS conversion_to_next,
+  c.median_days_in_stage,
+  m.owners,
+  m.never_reached
+FROM metric_periods AS p
+CROSS JOIN splits AS x
+CROSS JOIN metric_stages AS m
+LEFT JOIN chain AS c
+  ON c.period_start = p.period_start
+  AND c.split IS NOT DISTINCT FROM x.split
+  AND c.chain_index = m.chain_index
+ORDER BY
+  p.period_start,
+  x.split,
+  m.stage_index;

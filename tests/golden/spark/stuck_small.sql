@@ -1,0 +1,265 @@
+/* D25: the net leads whose furthest stage (D23, as of $as_of) is not the last, sitting in it for */
+/* longer than the stage's threshold: the agreement's stuck_after_days, else the 90th percentile */
+/* (quantile_cont) of the days leads spent in that stage before moving on, over all history. Not */
+/* stuck: a lead not net (it stops at `lead`: the waterfall says why), a won lead, a lost lead (its */
+/* latest opportunity is lost by as_of) and an excluded one (the `next` of its latest outcome code */
+/* is closed or nurture; codes per the version in force on the event's date, metric_outcome_next). */
+/* Oldest first. $stage (or null) keeps one stage. */
+WITH leads AS (
+  SELECT
+    f.lead_id,
+    f.created_at,
+    f.channel,
+    f.account_type,
+    d.period_start,
+    COALESCE(f.net_from <= :as_of, FALSE) AS is_net, /* D3/D4: net at as_of exactly when net_from <= as_of (lead_facts.sql). */
+    f.created_at AS known_0,
+    CASE WHEN f.first_issued_at <= :as_of THEN f.first_issued_at ELSE f.created_at END AS known_1,
+    CASE WHEN f.first_issued_at <= :as_of THEN f.first_issued_at END AS known_2,
+    CASE WHEN f.first_responded_at <= :as_of THEN f.first_responded_at END AS known_3,
+    CASE WHEN f.first_opportunity_at <= :as_of THEN f.first_opportunity_at END AS known_4,
+    CASE WHEN f.first_won_at <= :as_of THEN f.first_won_at END AS known_5
+  FROM lead_facts AS f
+  LEFT JOIN metric_days AS d
+    ON d.day = f.created_date
+  WHERE
+    f.created_at <= :as_of AND (
+      :all_leads OR NOT d.day IS NULL
+    )
+), raised AS (
+  SELECT
+    l.*,
+    CASE WHEN NOT l.known_0 IS NULL THEN GREATEST(l.known_0) END AS raised_0,
+    CASE WHEN NOT l.known_1 IS NULL THEN GREATEST(l.known_0, l.known_1) END AS raised_1,
+    CASE WHEN NOT l.known_2 IS NULL THEN GREATEST(l.known_0, l.known_1, l.known_2) END AS raised_2,
+    CASE
+      WHEN NOT l.known_3 IS NULL
+      THEN GREATEST(l.known_0, l.known_1, l.known_2, l.known_3)
+    END AS raised_3,
+    CASE
+      WHEN NOT l.known_4 IS NULL
+      THEN GREATEST(l.known_0, l.known_1, l.known_2, l.known_3, l.known_4)
+    END AS raised_4,
+    CASE
+      WHEN NOT l.known_5 IS NULL
+      THEN GREATEST(l.known_0, l.known_1, l.known_2, l.known_3, l.known_4, l.known_5)
+    END AS raised_5
+  FROM leads AS l
+  WHERE
+    l.is_net
+), entered AS (
+  SELECT
+    r.*,
+    LEAST(r.raised_0, r.raised_1, r.raised_2, r.raised_3, r.raised_4, r.raised_5) AS entered_0,
+    LEAST(r.raised_1, r.raised_2, r.raised_3, r.raised_4, r.raised_5) AS entered_1,
+    LEAST(r.raised_2, r.raised_3, r.raised_4, r.raised_5) AS entered_2,
+    LEAST(r.raised_3, r.raised_4, r.raised_5) AS entered_3,
+    LEAST(r.raised_4, r.raised_5) AS entered_4,
+    LEAST(r.raised_5) AS entered_5
+  FROM raised AS r
+), stages AS (
+  SELECT
+    e.period_start,
+    e.channel,
+    e.account_type,
+    e.created_at,
+    e.lead_id,
+    c.chain_index,
+    c.stage,
+    CASE c.chain_index
+      WHEN 0
+      THEN e.entered_0
+      WHEN 1
+      THEN e.entered_1
+      WHEN 2
+      THEN e.entered_2
+      WHEN 3
+      THEN e.entered_3
+      WHEN 4
+      THEN e.entered_4
+      WHEN 5
+      THEN e.entered_5
+    END AS entered_at,
+    CASE c.chain_index
+      WHEN 0
+      THEN e.entered_1
+      WHEN 1
+      THEN e.entered_2
+      WHEN 2
+      THEN e.entered_3
+      WHEN 3
+      THEN e.entered_4
+      WHEN 4
+      THEN e.entered_5
+    END AS next_entered_at
+  FROM entered AS e
+  CROSS JOIN metric_chain AS c
+), journey_lead_stages AS (
+  SELECT
+    s.period_start,
+    s.channel,
+    s.account_type,
+    s.created_at,
+    s.lead_id,
+    s.chain_index,
+    s.stage,
+    s.entered_at,
+    s.next_entered_at
+  FROM stages AS s
+  WHERE
+    NOT s.entered_at IS NULL
+  UNION ALL
+  SELECT
+    l.period_start,
+    l.channel,
+    l.account_type,
+    l.created_at,
+    l.lead_id,
+    0,
+    'lead',
+    l.created_at,
+    CAST(NULL AS TIMESTAMP)
+  FROM leads AS l
+  WHERE
+    NOT l.is_net
+), history AS (
+  SELECT
+    s.chain_index,
+    PERCENTILE(
+      (
+        UNIX_TIMESTAMP(s.next_entered_at) - UNIX_TIMESTAMP(s.entered_at)
+      ) / 86400,
+      0.9
+    ) AS p90_days
+  FROM journey_lead_stages AS s
+  WHERE
+    NOT s.next_entered_at IS NULL
+  GROUP BY
+    s.chain_index
+), furthest AS (
+  SELECT
+    s.*
+  FROM journey_lead_stages AS s
+  WHERE
+    s.next_entered_at IS NULL
+    AND s.stage <> 'lead'
+    AND s.chain_index < (
+      SELECT
+        MAX(c.chain_index)
+      FROM metric_chain AS c
+    )
+    AND (
+      CAST(:stage AS STRING) IS NULL OR s.stage = :stage
+    ) /* typed: PostgreSQL cannot type a bare null parameter */
+), opportunity_order AS (
+  SELECT
+    o.lead_id,
+    o.status,
+    o.closed_at,
+    ROW_NUMBER() OVER (PARTITION BY o.lead_id ORDER BY o.created_at DESC, o.opportunity_id DESC) AS latest
+  FROM opportunities AS o
+  JOIN furthest AS f
+    ON f.lead_id = o.lead_id
+  WHERE
+    o.created_at <= :as_of
+), latest_opportunity AS (
+  SELECT
+    lead_id,
+    status,
+    closed_at
+  FROM opportunity_order
+  WHERE
+    latest = 1
+), outcome_order AS (
+  SELECT
+    e.lead_id,
+    n.next,
+    ROW_NUMBER() OVER (PARTITION BY e.lead_id ORDER BY e.occurred_at DESC, e.event_id DESC) AS latest
+  FROM lead_events AS e
+  JOIN furthest AS f
+    ON f.lead_id = e.lead_id
+  LEFT JOIN metric_outcome_next AS n
+    ON n.code = e.outcome_code
+    AND CAST(e.occurred_at AS DATE) >= n.effective_from
+    AND CAST(e.occurred_at AS DATE) <= n.effective_to
+  WHERE
+    e.type = 'outcome' AND e.occurred_at <= :as_of
+), latest_outcome AS (
+  SELECT
+    lead_id,
+    next
+  FROM outcome_order
+  WHERE
+    latest = 1
+), issue_order AS (
+  SELECT
+    e.lead_id,
+    e.rep_id,
+    ROW_NUMBER() OVER (PARTITION BY e.lead_id ORDER BY e.occurred_at DESC, e.event_id DESC) AS latest
+  FROM lead_events AS e
+  JOIN furthest AS f
+    ON f.lead_id = e.lead_id
+  WHERE
+    e.type = 'issued' AND e.occurred_at <= :as_of
+), latest_issue AS (
+  SELECT
+    lead_id,
+    rep_id
+  FROM issue_order
+  WHERE
+    latest = 1
+), judged AS (
+  SELECT
+    f.lead_id,
+    f.stage,
+    m.stage_index,
+    f.entered_at,
+    (
+      UNIX_TIMESTAMP(CAST(:as_of AS TIMESTAMP)) - UNIX_TIMESTAMP(f.entered_at)
+    ) / 86400 AS days_in_stage,
+    COALESCE(m.stuck_after_days, h.p90_days) AS threshold_days,
+    CASE
+      WHEN NOT m.stuck_after_days IS NULL
+      THEN 'agreement'
+      WHEN NOT h.p90_days IS NULL
+      THEN 'p90'
+    END AS threshold_from,
+    i.rep_id AS rep,
+    m.owners,
+    f.channel,
+    f.account_type,
+    f.created_at
+  FROM furthest AS f
+  JOIN metric_stages AS m
+    ON m.chain_index = f.chain_index
+  LEFT JOIN history AS h
+    ON h.chain_index = f.chain_index
+  LEFT JOIN latest_opportunity AS o
+    ON o.lead_id = f.lead_id
+  LEFT JOIN latest_outcome AS x
+    ON x.lead_id = f.lead_id
+  LEFT JOIN latest_issue AS i
+    ON i.lead_id = f.lead_id
+  WHERE
+    NOT COALESCE(o.status = 'lost' AND o.closed_at <= :as_of, FALSE)
+    AND NOT COALESCE(x.next IN ('closed', 'nurture'), FALSE)
+)
+SELECT
+  j.lead_id,
+  j.stage,
+  j.days_in_stage,
+  j.threshold_days,
+  j.threshold_from,
+  j.entered_at,
+  j.rep,
+  j.owners,
+  j.channel,
+  j.account_type,
+  j.created_at
+FROM judged AS j
+WHERE
+  j.days_in_stage > j.threshold_days
+ORDER BY
+  j.entered_at NULLS LAST,
+  j.stage_index NULLS LAST,
+  j.lead_id NULLS LAST;
