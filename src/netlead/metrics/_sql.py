@@ -5,7 +5,8 @@ Three things are filled in on the parsed tree, never by string formatting:
   so the files stay readable and every engine trims the same characters;
 - `netlead_filled(x)` is true when x is non-empty after that trimming, null when x is null: a
   regular-expression match, measured about 4x cheaper in DuckDB than trimming with a character
-  list (it runs on every answer field of every lead and event);
+  list (it runs on every answer field of every lead and event), and skipped where the first
+  character is above the space (2.5x cheaper again);
 - `netlead_in_scope(x)` (in the derived tables' SQL) becomes TRUE, or with a `scope` table
   `x IN (SELECT id FROM scope)`: the same SQL rebuilds a derived table whole or for the rows an
   import touched;
@@ -36,13 +37,21 @@ WHITESPACE = " \t\r\n"
 
 
 def trim(expression: exp.Expression) -> exp.Expression:
-    """D4's trim, as an expression."""
-    return exp.Trim(this=expression, expression=exp.Literal.string(WHITESPACE))
+    """D4's trim, as an expression. Trimming a character set costs a new string per value (DuckDB:
+    a third of a second per million), so it runs only where an end is a space or a control
+    character: text the import stored is trimmed already."""
+    first = exp.func("ascii", expression.copy())
+    last = exp.func("ascii", exp.func("right", expression.copy(), exp.Literal.number(1)))
+    edge = exp.or_(first <= exp.Literal.number(32), last <= exp.Literal.number(32))
+    return exp.Case().when(edge, exp.Trim(this=expression.copy(), expression=exp.Literal.string(WHITESPACE))).else_(
+        expression.copy())
 
 
 def filled(expression: exp.Expression) -> exp.Expression:
-    """True when the text is non-empty after D4's trimming: it holds another character."""
-    return exp.RegexpLike(this=expression, expression=exp.Literal.string(f"[^{WHITESPACE}]"))
+    """True when the text is non-empty after D4's trimming: it holds another character. Text
+    starting with a character above the space needs no regular expression."""
+    other = exp.RegexpLike(this=expression.copy(), expression=exp.Literal.string(f"[^{WHITESPACE}]"))
+    return exp.Case().when(exp.func("ascii", expression.copy()) > exp.Literal.number(32), exp.true()).else_(other)
 
 
 @functools.cache

@@ -20,8 +20,18 @@ FROM (
     SELECT
       l.lead_id,
       l.created_at,
-      NULLIF(LOWER(TRIM(' 	
-' FROM CAST(l.email AS TEXT))), '') AS duplicate_key_0
+      NULLIF(
+        LOWER(
+          CASE
+            WHEN ASCII(CAST(l.email AS TEXT)) <= 32
+            OR ASCII(RIGHT(CAST(l.email AS TEXT), 1)) <= 32
+            THEN TRIM(' 	
+' FROM CAST(l.email AS TEXT))
+            ELSE CAST(l.email AS TEXT)
+          END
+        ),
+        ''
+      ) AS duplicate_key_0
     FROM leads AS l
     WHERE
       l.lead_id IN (
@@ -48,8 +58,18 @@ INSERT INTO lead_keys
 SELECT
   l.lead_id,
   l.created_at,
-  NULLIF(LOWER(TRIM(' 	
-' FROM CAST(l.email AS TEXT))), '') AS duplicate_key_0
+  NULLIF(
+    LOWER(
+      CASE
+        WHEN ASCII(CAST(l.email AS TEXT)) <= 32
+        OR ASCII(RIGHT(CAST(l.email AS TEXT), 1)) <= 32
+        THEN TRIM(' 	
+' FROM CAST(l.email AS TEXT))
+        ELSE CAST(l.email AS TEXT)
+      END
+    ),
+    ''
+  ) AS duplicate_key_0
 FROM leads AS l
 WHERE
   l.lead_id IN (

@@ -6,7 +6,14 @@ WITH spans AS (
   SELECT
     c.cost_id,
     c.category,
-    NULLIF(TRIM(' \t\r\n' FROM c.channel), '') AS channel, /* null: shared (D9) */
+    NULLIF(
+      CASE
+        WHEN ASCII(c.channel) <= 32 OR ASCII(RIGHT(c.channel, 1)) <= 32
+        THEN TRIM(' \t\r\n' FROM c.channel)
+        ELSE c.channel
+      END,
+      ''
+    ) AS channel, /* null: shared (D9) */
     c.amount,
     c.date IS NULL AS is_range,
     COALESCE(c.date, c.period_start) AS first_day,
@@ -32,4 +39,8 @@ JOIN fact_versions AS v
   ON s.first_day <= v.effective_to AND s.last_day >= v.effective_from
 JOIN fact_cost_categories AS k
   ON k.version_index = v.version_index
-  AND k.category = TRIM(' \t\r\n' FROM s.category);
+  AND k.category = CASE
+    WHEN ASCII(s.category) <= 32 OR ASCII(RIGHT(s.category, 1)) <= 32
+    THEN TRIM(' \t\r\n' FROM s.category)
+    ELSE s.category
+  END;

@@ -2,7 +2,17 @@ CREATE OR REPLACE TABLE lead_keys AS
 SELECT
   l.lead_id,
   l.created_at,
-  NULLIF(LOWER(TRIM(' \t\r\n' FROM CAST(l.email AS STRING))), '') AS duplicate_key_0
+  NULLIF(
+    LOWER(
+      CASE
+        WHEN ASCII(CAST(l.email AS STRING)) <= 32
+        OR ASCII(RIGHT(CAST(l.email AS STRING), 1)) <= 32
+        THEN TRIM(' \t\r\n' FROM CAST(l.email AS STRING))
+        ELSE CAST(l.email AS STRING)
+      END
+    ),
+    ''
+  ) AS duplicate_key_0
 FROM leads AS l;
 
 CREATE OR REPLACE TABLE duplicate_gaps (

@@ -18,7 +18,17 @@ FROM (
     SELECT
       l.lead_id,
       l.created_at,
-      NULLIF(LOWER(TRIM(' \t\r\n' FROM CAST(l.email AS STRING))), '') AS duplicate_key_0
+      NULLIF(
+        LOWER(
+          CASE
+            WHEN ASCII(CAST(l.email AS STRING)) <= 32
+            OR ASCII(RIGHT(CAST(l.email AS STRING), 1)) <= 32
+            THEN TRIM(' \t\r\n' FROM CAST(l.email AS STRING))
+            ELSE CAST(l.email AS STRING)
+          END
+        ),
+        ''
+      ) AS duplicate_key_0
     FROM leads AS l
     WHERE
       l.lead_id IN (
@@ -43,7 +53,17 @@ INSERT INTO lead_keys
 SELECT
   l.lead_id,
   l.created_at,
-  NULLIF(LOWER(TRIM(' \t\r\n' FROM CAST(l.email AS STRING))), '') AS duplicate_key_0
+  NULLIF(
+    LOWER(
+      CASE
+        WHEN ASCII(CAST(l.email AS STRING)) <= 32
+        OR ASCII(RIGHT(CAST(l.email AS STRING), 1)) <= 32
+        THEN TRIM(' \t\r\n' FROM CAST(l.email AS STRING))
+        ELSE CAST(l.email AS STRING)
+      END
+    ),
+    ''
+  ) AS duplicate_key_0
 FROM leads AS l
 WHERE
   l.lead_id IN (

@@ -10,28 +10,48 @@ WITH event_firsts AS (
     MIN(CASE WHEN e.type = 'responded' THEN e.occurred_at END) AS responded_at,
     MIN(
       CASE
-        WHEN e.type = 'qualified' AND e.trigger RLIKE '[^ \t\r\n]'
+        WHEN e.type = 'qualified'
+        AND CASE WHEN ASCII(e.trigger) > 32 THEN TRUE ELSE e.trigger RLIKE '[^ \t\r\n]' END
         THEN e.occurred_at
       END
     ) AS trigger_at,
     MIN(
       CASE
-        WHEN e.type = 'qualified' AND e.cost_of_inaction RLIKE '[^ \t\r\n]'
+        WHEN e.type = 'qualified'
+        AND CASE
+          WHEN ASCII(e.cost_of_inaction) > 32
+          THEN TRUE
+          ELSE e.cost_of_inaction RLIKE '[^ \t\r\n]'
+        END
         THEN e.occurred_at
       END
     ) AS cost_of_inaction_at,
     MIN(
       CASE
-        WHEN e.type = 'qualified' AND e.decision_makers RLIKE '[^ \t\r\n]'
+        WHEN e.type = 'qualified'
+        AND CASE
+          WHEN ASCII(e.decision_makers) > 32
+          THEN TRUE
+          ELSE e.decision_makers RLIKE '[^ \t\r\n]'
+        END
         THEN e.occurred_at
       END
     ) AS decision_makers_at,
     MIN(
-      CASE WHEN e.type = 'qualified' AND e.need RLIKE '[^ \t\r\n]' THEN e.occurred_at END
+      CASE
+        WHEN e.type = 'qualified'
+        AND CASE WHEN ASCII(e.need) > 32 THEN TRUE ELSE e.need RLIKE '[^ \t\r\n]' END
+        THEN e.occurred_at
+      END
     ) AS need_at,
     MIN(
       CASE
-        WHEN e.type = 'qualified' AND e.appointment_at RLIKE '[^ \t\r\n]'
+        WHEN e.type = 'qualified'
+        AND CASE
+          WHEN ASCII(e.appointment_at) > 32
+          THEN TRUE
+          ELSE e.appointment_at RLIKE '[^ \t\r\n]'
+        END
         THEN e.occurred_at
       END
     ) AS appointment_at_at
@@ -92,8 +112,19 @@ WITH event_firsts AS (
     l.lead_id,
     l.created_at,
     CAST(l.created_at AS DATE) AS created_date,
-    TRIM(' \t\r\n' FROM l.channel) AS channel,
-    NULLIF(TRIM(' \t\r\n' FROM l.account_type), '') AS account_type,
+    CASE
+      WHEN ASCII(l.channel) <= 32 OR ASCII(RIGHT(l.channel, 1)) <= 32
+      THEN TRIM(' \t\r\n' FROM l.channel)
+      ELSE l.channel
+    END AS channel,
+    NULLIF(
+      CASE
+        WHEN ASCII(l.account_type) <= 32 OR ASCII(RIGHT(l.account_type, 1)) <= 32
+        THEN TRIM(' \t\r\n' FROM l.account_type)
+        ELSE l.account_type
+      END,
+      ''
+    ) AS account_type,
     0 AS version_index,
     CASE
       WHEN l.duplicate_gap_0 <= 7776000.0
@@ -108,11 +139,21 @@ WITH event_firsts AS (
       THEN 2
     END AS rule_index,
     COALESCE(
-      CASE WHEN l.trigger RLIKE '[^ \t\r\n]' THEN l.created_at END,
+      CASE
+        WHEN CASE WHEN ASCII(l.trigger) > 32 THEN TRUE ELSE l.trigger RLIKE '[^ \t\r\n]' END
+        THEN l.created_at
+      END,
       CASE WHEN f.trigger_at < l.created_at THEN l.created_at ELSE f.trigger_at END
     ) AS trigger_at, /* D3: an answer on the lead row counts as recorded at created_at, else at the first */ /* qualified event carrying it. */
     COALESCE(
-      CASE WHEN l.cost_of_inaction RLIKE '[^ \t\r\n]' THEN l.created_at END,
+      CASE
+        WHEN CASE
+          WHEN ASCII(l.cost_of_inaction) > 32
+          THEN TRUE
+          ELSE l.cost_of_inaction RLIKE '[^ \t\r\n]'
+        END
+        THEN l.created_at
+      END,
       CASE
         WHEN f.cost_of_inaction_at < l.created_at
         THEN l.created_at
@@ -120,7 +161,14 @@ WITH event_firsts AS (
       END
     ) AS cost_of_inaction_at,
     COALESCE(
-      CASE WHEN l.decision_makers RLIKE '[^ \t\r\n]' THEN l.created_at END,
+      CASE
+        WHEN CASE
+          WHEN ASCII(l.decision_makers) > 32
+          THEN TRUE
+          ELSE l.decision_makers RLIKE '[^ \t\r\n]'
+        END
+        THEN l.created_at
+      END,
       CASE
         WHEN f.decision_makers_at < l.created_at
         THEN l.created_at
@@ -128,11 +176,21 @@ WITH event_firsts AS (
       END
     ) AS decision_makers_at,
     COALESCE(
-      CASE WHEN l.need RLIKE '[^ \t\r\n]' THEN l.created_at END,
+      CASE
+        WHEN CASE WHEN ASCII(l.need) > 32 THEN TRUE ELSE l.need RLIKE '[^ \t\r\n]' END
+        THEN l.created_at
+      END,
       CASE WHEN f.need_at < l.created_at THEN l.created_at ELSE f.need_at END
     ) AS need_at,
     COALESCE(
-      CASE WHEN l.appointment_at RLIKE '[^ \t\r\n]' THEN l.created_at END,
+      CASE
+        WHEN CASE
+          WHEN ASCII(l.appointment_at) > 32
+          THEN TRUE
+          ELSE l.appointment_at RLIKE '[^ \t\r\n]'
+        END
+        THEN l.created_at
+      END,
       CASE
         WHEN f.appointment_at_at < l.created_at
         THEN l.created_at
