@@ -40,9 +40,10 @@ def composed(name: str, base_name: str = "journey_lead_stages",
              chain: tuple[str, ...] = ()) -> tuple[str, frozenset[str]]:
     """The SQL of `sql/<name>.sql` with `sql/<base_name>.sql` as its first CTE, named like that
     file, and the parameters it uses: D23 (and D27's estimate) are written once. `chain` names the
-    lead_facts column timing each stage of the journey's chain, in order (`chain_columns`)."""
-    tree = _sql._parsed(name).copy()
+    lead_facts column timing each stage of the journey's chain, in order (`chain_columns`): the
+    journey's files have a column per stage."""
     placeholders = _chain_placeholders(chain) if base_name == "journey_lead_stages" else None
+    tree = exp.maybe_parse(_sql.render(name, placeholders), dialect="duckdb")
     base = exp.maybe_parse(_sql.render(base_name, placeholders), dialect="duckdb")
     cte = exp.CTE(this=base, alias=exp.TableAlias(this=exp.to_identifier(base_name)))
     with_ = tree.args.get("with_")
@@ -69,44 +70,66 @@ def chain_columns(agreement, stages: list[str]) -> tuple[str, ...]:
 
 
 def _chain_placeholders(chain: tuple[str, ...]) -> dict:
-    """journey_lead_stages.sql's columns for the chain (see the file)."""
+    """The columns per chain stage k of journey_lead_stages.sql and the files reading it."""
     as_of = exp.Placeholder(this="as_of")
+    stages = range(len(chain))
 
-    def column(name: str) -> exp.Expression:
-        return exp.column(name, table="f")
+    def column(name: str, table: str = "f") -> exp.Column:
+        return exp.column(name, table=table)
 
-    known = []
-    for name in chain:
-        if name == "net":
+    def known(name: str) -> exp.Expression:
+        if name == "net":  # entered at the first issue by as_of, else at created_at
             issued = column("first_issued_at")
-            time = exp.Case().when(issued <= as_of.copy(), issued.copy()).else_(column("created_at"))
-        elif name == "created_at":
-            time = column(name)
-        else:
-            time = exp.Case().when(column(name) <= as_of.copy(), column(name))
-        known.append(time)
-    indexes = range(len(chain))
-    raised = [
-        exp.Case().when(exp.column(f"known_{k}", table="l").is_(exp.null()).not_(),
-                        exp.func("greatest", *[exp.column(f"known_{j}", table="l") for j in range(k + 1)]))
-        for k in indexes
-    ]
-    entered = [exp.func("least", *[exp.column(f"raised_{j}", table="r") for j in range(k, len(chain))])
-               for k in indexes]
+            return exp.Case().when(issued <= as_of.copy(), issued.copy()).else_(column("created_at"))
+        if name == "created_at":
+            return column(name)
+        return exp.Case().when(column(name) <= as_of.copy(), column(name))
 
-    def by_index(offset: int) -> exp.Expression:
-        case = exp.Case(this=exp.column("chain_index", table="c"))
-        for k in indexes:
-            if k + offset < len(chain):
-                case = case.when(exp.Literal.number(k), exp.column(f"entered_{k + offset}", table="e"))
-        return case if case.args.get("ifs") else exp.cast(exp.null(), "timestamptz")
+    def raised(k: int) -> exp.Expression:
+        latest = exp.func("greatest", *[column(f"known_{j}", "l") for j in range(k + 1)])
+        return exp.Case().when(column(f"known_{k}", "l").is_(exp.null()).not_(), latest)
 
+    def days(k: int) -> exp.Expression:  # from entering stage k to entering k + 1
+        seconds = exp.Sub(this=exp.func("epoch", column(f"entered_{k + 1}", "s")),
+                          expression=exp.func("epoch", column(f"entered_{k}", "s")))
+        return exp.Div(this=exp.paren(seconds), expression=exp.Literal.number(86400))
+
+    def by_stage(index: exp.Expression, value) -> exp.Expression:
+        """CASE index WHEN k THEN value(k) END over the chain (value None: no branch)."""
+        case = exp.Case(this=index)
+        for k in stages:
+            if value(k) is not None:
+                case = case.when(exp.Literal.number(k), value(k))
+        return case if case.args.get("ifs") else exp.null()
+
+    moved_on = range(len(chain) - 1)  # stages with a next one
+    chain_index = column("chain_index", "m")
     return {
-        "__known_times": [exp.alias_(t, f"known_{k}") for k, t in enumerate(known)],
-        "__raised_times": [exp.alias_(t, f"raised_{k}") for k, t in enumerate(raised)],
-        "__entered_times": [exp.alias_(t, f"entered_{k}") for k, t in enumerate(entered)],
-        "__entered_at": by_index(0),
-        "__next_entered_at": by_index(1),
+        "__known_times": [exp.alias_(known(name), f"known_{k}") for k, name in enumerate(chain)],
+        "__raised_times": [exp.alias_(raised(k), f"raised_{k}") for k in stages],
+        "__entered_times": [
+            exp.alias_(exp.func("least", *[column(f"raised_{j}", "r") for j in range(k, len(chain))]), f"entered_{k}")
+            for k in stages
+        ],
+        "__furthest_index": exp.Case(ifs=[
+            exp.If(this=column(f"entered_{k}", "e").is_(exp.null()).not_(), true=exp.Literal.number(k))
+            for k in reversed(stages) if k > 0
+        ], default=exp.Literal.number(0)),
+        "__entered_columns": [column(f"entered_{k}", "e") for k in stages],
+        "__not_net_columns": [exp.alias_(column("created_at", "l"), "entered_0")] + [
+            exp.alias_(exp.cast(exp.null(), "timestamptz"), f"entered_{k}") for k in stages if k > 0
+        ],
+        "__reached_counts": [exp.alias_(exp.Count(this=column(f"entered_{k}", "s")), f"reached_{k}")
+                             for k in stages],
+        "__median_days": [exp.alias_(exp.func("quantile_cont", days(k), exp.Literal.number(0.5)),
+                                     f"median_days_{k}") for k in moved_on],
+        "__p90_days": [exp.alias_(exp.func("quantile_cont", days(k), exp.Literal.number(0.9)),
+                                  f"p90_days_{k}") for k in moved_on],
+        "__reached": by_stage(chain_index, lambda k: column(f"reached_{k}", "c")),
+        "__median_days_in_stage": by_stage(
+            chain_index, lambda k: column(f"median_days_{k}", "c") if k in moved_on else None),
+        "__p90": by_stage(chain_index, lambda k: column(f"p90_days_{k}", "h") if k in moved_on else None),
+        "__furthest_entered": by_stage(column("furthest_index", "s"), lambda k: column(f"entered_{k}", "s")),
     }
 
 

@@ -1,5 +1,6 @@
 /* D23 over the whole range (the leads created on a day of metric_days, by $as_of): the leads that */
-/* reached each stage of metric_stages, in the agreement's order. D26 starts from it. */
+/* reached each stage of metric_stages, in the agreement's order. D26 starts from it. journey.py */
+/* fills in __reached_counts (reached_<k> per chain stage k) and __reached (metric_chain's row). */
 WITH journey_lead_stages AS MATERIALIZED (
   WITH leads AS MATERIALIZED (
     SELECT
@@ -69,65 +70,39 @@ WITH journey_lead_stages AS MATERIALIZED (
       LEAST(r.raised_6, r.raised_7) AS entered_6,
       LEAST(r.raised_7) AS entered_7
     FROM raised AS r
-  ), stages AS MATERIALIZED (
-    SELECT
-      e.period_start,
-      e.channel,
-      e.account_type,
-      e.created_at,
-      e.lead_id,
-      c.chain_index,
-      c.stage,
-      CASE c.chain_index
-        WHEN 0
-        THEN e.entered_0
-        WHEN 1
-        THEN e.entered_1
-        WHEN 2
-        THEN e.entered_2
-        WHEN 3
-        THEN e.entered_3
-        WHEN 4
-        THEN e.entered_4
-        WHEN 5
-        THEN e.entered_5
-        WHEN 6
-        THEN e.entered_6
-        WHEN 7
-        THEN e.entered_7
-      END AS entered_at,
-      CASE c.chain_index
-        WHEN 0
-        THEN e.entered_1
-        WHEN 1
-        THEN e.entered_2
-        WHEN 2
-        THEN e.entered_3
-        WHEN 3
-        THEN e.entered_4
-        WHEN 4
-        THEN e.entered_5
-        WHEN 5
-        THEN e.entered_6
-        WHEN 6
-        THEN e.entered_7
-      END AS next_entered_at
-    FROM entered AS e
-    CROSS JOIN metric_chain AS c
   )
   SELECT
-    s.period_start,
-    s.channel,
-    s.account_type,
-    s.created_at,
-    s.lead_id,
-    s.chain_index,
-    s.stage,
-    s.entered_at,
-    s.next_entered_at
-  FROM stages AS s
-  WHERE
-    NOT s.entered_at IS NULL
+    e.period_start,
+    e.channel,
+    e.account_type,
+    e.created_at,
+    e.lead_id,
+    CASE
+      WHEN NOT e.entered_7 IS NULL
+      THEN 7
+      WHEN NOT e.entered_6 IS NULL
+      THEN 6
+      WHEN NOT e.entered_5 IS NULL
+      THEN 5
+      WHEN NOT e.entered_4 IS NULL
+      THEN 4
+      WHEN NOT e.entered_3 IS NULL
+      THEN 3
+      WHEN NOT e.entered_2 IS NULL
+      THEN 2
+      WHEN NOT e.entered_1 IS NULL
+      THEN 1
+      ELSE 0
+    END AS furthest_index,
+    e.entered_0,
+    e.entered_1,
+    e.entered_2,
+    e.entered_3,
+    e.entered_4,
+    e.entered_5,
+    e.entered_6,
+    e.entered_7
+  FROM entered AS e
   UNION ALL
   SELECT
     l.period_start,
@@ -136,19 +111,51 @@ WITH journey_lead_stages AS MATERIALIZED (
     l.created_at,
     l.lead_id,
     0,
-    'lead',
-    l.created_at,
-    CAST(NULL AS TIMESTAMPTZ)
+    l.created_at AS entered_0,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_1,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_2,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_3,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_4,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_5,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_6,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_7
   FROM leads AS l
   WHERE
     NOT l.is_net
+), totals AS MATERIALIZED (
+  SELECT
+    COUNT(s.entered_0) AS reached_0,
+    COUNT(s.entered_1) AS reached_1,
+    COUNT(s.entered_2) AS reached_2,
+    COUNT(s.entered_3) AS reached_3,
+    COUNT(s.entered_4) AS reached_4,
+    COUNT(s.entered_5) AS reached_5,
+    COUNT(s.entered_6) AS reached_6,
+    COUNT(s.entered_7) AS reached_7
+  FROM journey_lead_stages AS s
 ), counts AS MATERIALIZED (
   SELECT
-    s.chain_index,
-    COUNT(*) AS reached
-  FROM journey_lead_stages AS s
-  GROUP BY
-    s.chain_index
+    m.chain_index,
+    CASE m.chain_index
+      WHEN 0
+      THEN c.reached_0
+      WHEN 1
+      THEN c.reached_1
+      WHEN 2
+      THEN c.reached_2
+      WHEN 3
+      THEN c.reached_3
+      WHEN 4
+      THEN c.reached_4
+      WHEN 5
+      THEN c.reached_5
+      WHEN 6
+      THEN c.reached_6
+      WHEN 7
+      THEN c.reached_7
+    END AS reached
+  FROM totals AS c
+  CROSS JOIN metric_chain AS m
 )
 SELECT
   m.stage,

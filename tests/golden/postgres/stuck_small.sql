@@ -62,57 +62,33 @@ WITH journey_lead_stages AS MATERIALIZED (
       LEAST(r.raised_4, r.raised_5) AS entered_4,
       LEAST(r.raised_5) AS entered_5
     FROM raised AS r
-  ), stages AS MATERIALIZED (
-    SELECT
-      e.period_start,
-      e.channel,
-      e.account_type,
-      e.created_at,
-      e.lead_id,
-      c.chain_index,
-      c.stage,
-      CASE c.chain_index
-        WHEN 0
-        THEN e.entered_0
-        WHEN 1
-        THEN e.entered_1
-        WHEN 2
-        THEN e.entered_2
-        WHEN 3
-        THEN e.entered_3
-        WHEN 4
-        THEN e.entered_4
-        WHEN 5
-        THEN e.entered_5
-      END AS entered_at,
-      CASE c.chain_index
-        WHEN 0
-        THEN e.entered_1
-        WHEN 1
-        THEN e.entered_2
-        WHEN 2
-        THEN e.entered_3
-        WHEN 3
-        THEN e.entered_4
-        WHEN 4
-        THEN e.entered_5
-      END AS next_entered_at
-    FROM entered AS e
-    CROSS JOIN metric_chain AS c
   )
   SELECT
-    s.period_start,
-    s.channel,
-    s.account_type,
-    s.created_at,
-    s.lead_id,
-    s.chain_index,
-    s.stage,
-    s.entered_at,
-    s.next_entered_at
-  FROM stages AS s
-  WHERE
-    NOT s.entered_at IS NULL
+    e.period_start,
+    e.channel,
+    e.account_type,
+    e.created_at,
+    e.lead_id,
+    CASE
+      WHEN NOT e.entered_5 IS NULL
+      THEN 5
+      WHEN NOT e.entered_4 IS NULL
+      THEN 4
+      WHEN NOT e.entered_3 IS NULL
+      THEN 3
+      WHEN NOT e.entered_2 IS NULL
+      THEN 2
+      WHEN NOT e.entered_1 IS NULL
+      THEN 1
+      ELSE 0
+    END AS furthest_index,
+    e.entered_0,
+    e.entered_1,
+    e.entered_2,
+    e.entered_3,
+    e.entered_4,
+    e.entered_5
+  FROM entered AS e
   UNION ALL
   SELECT
     l.period_start,
@@ -121,38 +97,89 @@ WITH journey_lead_stages AS MATERIALIZED (
     l.created_at,
     l.lead_id,
     0,
-    'lead',
-    l.created_at,
-    CAST(NULL AS TIMESTAMPTZ)
+    l.created_at AS entered_0,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_1,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_2,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_3,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_4,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_5
   FROM leads AS l
   WHERE
     NOT l.is_net
 ), history AS MATERIALIZED (
   SELECT
-    s.chain_index,
     PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY
       CAST((
-        DATE_PART('epoch', s.next_entered_at) - DATE_PART('epoch', s.entered_at)
-      ) AS DOUBLE PRECISION) / 86400) AS p90_days
+        DATE_PART('epoch', s.entered_1) - DATE_PART('epoch', s.entered_0)
+      ) AS DOUBLE PRECISION) / 86400) AS p90_days_0,
+    PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY
+      CAST((
+        DATE_PART('epoch', s.entered_2) - DATE_PART('epoch', s.entered_1)
+      ) AS DOUBLE PRECISION) / 86400) AS p90_days_1,
+    PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY
+      CAST((
+        DATE_PART('epoch', s.entered_3) - DATE_PART('epoch', s.entered_2)
+      ) AS DOUBLE PRECISION) / 86400) AS p90_days_2,
+    PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY
+      CAST((
+        DATE_PART('epoch', s.entered_4) - DATE_PART('epoch', s.entered_3)
+      ) AS DOUBLE PRECISION) / 86400) AS p90_days_3,
+    PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY
+      CAST((
+        DATE_PART('epoch', s.entered_5) - DATE_PART('epoch', s.entered_4)
+      ) AS DOUBLE PRECISION) / 86400) AS p90_days_4
   FROM journey_lead_stages AS s
-  WHERE
-    NOT s.next_entered_at IS NULL
-  GROUP BY
-    s.chain_index
+), history_by_stage AS MATERIALIZED (
+  SELECT
+    m.chain_index,
+    CASE m.chain_index
+      WHEN 0
+      THEN h.p90_days_0
+      WHEN 1
+      THEN h.p90_days_1
+      WHEN 2
+      THEN h.p90_days_2
+      WHEN 3
+      THEN h.p90_days_3
+      WHEN 4
+      THEN h.p90_days_4
+    END AS p90_days
+  FROM history AS h
+  CROSS JOIN metric_chain AS m
 ), furthest AS MATERIALIZED (
   SELECT
-    s.*
+    s.lead_id,
+    s.channel,
+    s.account_type,
+    s.created_at,
+    s.furthest_index AS chain_index,
+    m.stage,
+    CASE s.furthest_index
+      WHEN 0
+      THEN s.entered_0
+      WHEN 1
+      THEN s.entered_1
+      WHEN 2
+      THEN s.entered_2
+      WHEN 3
+      THEN s.entered_3
+      WHEN 4
+      THEN s.entered_4
+      WHEN 5
+      THEN s.entered_5
+    END AS entered_at
   FROM journey_lead_stages AS s
+  JOIN metric_chain AS m
+    ON m.chain_index = s.furthest_index
   WHERE
-    s.next_entered_at IS NULL
-    AND s.stage <> 'lead'
-    AND s.chain_index < (
+    s.furthest_index > 0 /* not `lead`: a lead not net stops there, and is never stuck */
+    AND s.furthest_index < (
       SELECT
         MAX(c.chain_index)
       FROM metric_chain AS c
     )
     AND (
-      CAST(%(stage)s AS TEXT) IS NULL OR s.stage = %(stage)s
+      CAST(%(stage)s AS TEXT) IS NULL OR m.stage = %(stage)s
     ) /* typed: PostgreSQL cannot type a bare null parameter */
 ), opportunity_order AS MATERIALIZED (
   SELECT
@@ -244,7 +271,7 @@ WITH journey_lead_stages AS MATERIALIZED (
   FROM furthest AS f
   JOIN metric_stages AS m
     ON m.chain_index = f.chain_index
-  LEFT JOIN history AS h
+  LEFT JOIN history_by_stage AS h
     ON h.chain_index = f.chain_index
   LEFT JOIN latest_opportunity AS o
     ON o.lead_id = f.lead_id

@@ -3,6 +3,9 @@
 /* chain_index, owners, never_reached) the leads that reached it, the conversion to the next stage */
 /* of the chain, and the median days from entering it to entering the next one. A stage outside */
 /* the chain (named by the agreement, never in the data) has no leads and no rates. */
+/* journey.py fills in, per chain stage k: __reached_counts (reached_<k>) and __median_days */
+/* (median_days_<k>) over journey_lead_stages' columns, and __reached, __median_days_in_stage: */
+/* those of metric_chain's row. */
 WITH leads AS (
   SELECT
     f.lead_id,
@@ -55,57 +58,33 @@ WITH leads AS (
     LEAST(r.raised_4, r.raised_5) AS entered_4,
     LEAST(r.raised_5) AS entered_5
   FROM raised AS r
-), stages AS (
+), journey_lead_stages AS (
   SELECT
     e.period_start,
     e.channel,
     e.account_type,
     e.created_at,
     e.lead_id,
-    c.chain_index,
-    c.stage,
-    CASE c.chain_index
-      WHEN 0
-      THEN e.entered_0
-      WHEN 1
-      THEN e.entered_1
-      WHEN 2
-      THEN e.entered_2
-      WHEN 3
-      THEN e.entered_3
-      WHEN 4
-      THEN e.entered_4
-      WHEN 5
-      THEN e.entered_5
-    END AS entered_at,
-    CASE c.chain_index
-      WHEN 0
-      THEN e.entered_1
-      WHEN 1
-      THEN e.entered_2
-      WHEN 2
-      THEN e.entered_3
-      WHEN 3
-      THEN e.entered_4
-      WHEN 4
-      THEN e.entered_5
-    END AS next_entered_at
+    CASE
+      WHEN NOT e.entered_5 IS NULL
+      THEN 5
+      WHEN NOT e.entered_4 IS NULL
+      THEN 4
+      WHEN NOT e.entered_3 IS NULL
+      THEN 3
+      WHEN NOT e.entered_2 IS NULL
+      THEN 2
+      WHEN NOT e.entered_1 IS NULL
+      THEN 1
+      ELSE 0
+    END AS furthest_index,
+    e.entered_0,
+    e.entered_1,
+    e.entered_2,
+    e.entered_3,
+    e.entered_4,
+    e.entered_5
   FROM entered AS e
-  CROSS JOIN metric_chain AS c
-), journey_lead_stages AS (
-  SELECT
-    s.period_start,
-    s.channel,
-    s.account_type,
-    s.created_at,
-    s.lead_id,
-    s.chain_index,
-    s.stage,
-    s.entered_at,
-    s.next_entered_at
-  FROM stages AS s
-  WHERE
-    NOT s.entered_at IS NULL
   UNION ALL
   SELECT
     l.period_start,
@@ -114,9 +93,12 @@ WITH leads AS (
     l.created_at,
     l.lead_id,
     0,
-    'lead',
-    l.created_at,
-    CAST(NULL AS TIMESTAMP)
+    l.created_at AS entered_0,
+    CAST(NULL AS TIMESTAMP) AS entered_1,
+    CAST(NULL AS TIMESTAMP) AS entered_2,
+    CAST(NULL AS TIMESTAMP) AS entered_3,
+    CAST(NULL AS TIMESTAMP) AS entered_4,
+    CAST(NULL AS TIMESTAMP) AS entered_5
   FROM leads AS l
   WHERE
     NOT l.is_net
@@ -124,19 +106,64 @@ WITH leads AS (
   SELECT
     s.period_start,
     CASE :split WHEN 'channel' THEN s.channel WHEN 'account_type' THEN s.account_type END AS split,
-    s.chain_index,
-    COUNT(*) AS reached,
-    PERCENTILE(
-      (
-        UNIX_TIMESTAMP(s.next_entered_at) - UNIX_TIMESTAMP(s.entered_at)
-      ) / 86400,
-      0.5
-    ) AS median_days_in_stage /* D24: over the leads that reached the next stage (the others have no next time). */
+    COUNT(s.entered_0) AS reached_0,
+    COUNT(s.entered_1) AS reached_1,
+    COUNT(s.entered_2) AS reached_2,
+    COUNT(s.entered_3) AS reached_3,
+    COUNT(s.entered_4) AS reached_4,
+    COUNT(s.entered_5) AS reached_5,
+    PERCENTILE((
+      UNIX_TIMESTAMP(s.entered_1) - UNIX_TIMESTAMP(s.entered_0)
+    ) / 86400, 0.5) AS median_days_0,
+    PERCENTILE((
+      UNIX_TIMESTAMP(s.entered_2) - UNIX_TIMESTAMP(s.entered_1)
+    ) / 86400, 0.5) AS median_days_1,
+    PERCENTILE((
+      UNIX_TIMESTAMP(s.entered_3) - UNIX_TIMESTAMP(s.entered_2)
+    ) / 86400, 0.5) AS median_days_2,
+    PERCENTILE((
+      UNIX_TIMESTAMP(s.entered_4) - UNIX_TIMESTAMP(s.entered_3)
+    ) / 86400, 0.5) AS median_days_3,
+    PERCENTILE((
+      UNIX_TIMESTAMP(s.entered_5) - UNIX_TIMESTAMP(s.entered_4)
+    ) / 86400, 0.5) AS median_days_4
   FROM journey_lead_stages AS s
   GROUP BY
     1,
-    2,
-    3
+    2
+), stage_counts AS (
+  SELECT
+    c.period_start,
+    c.split,
+    m.chain_index,
+    CASE m.chain_index
+      WHEN 0
+      THEN c.reached_0
+      WHEN 1
+      THEN c.reached_1
+      WHEN 2
+      THEN c.reached_2
+      WHEN 3
+      THEN c.reached_3
+      WHEN 4
+      THEN c.reached_4
+      WHEN 5
+      THEN c.reached_5
+    END AS reached,
+    CASE m.chain_index
+      WHEN 0
+      THEN c.median_days_0
+      WHEN 1
+      THEN c.median_days_1
+      WHEN 2
+      THEN c.median_days_2
+      WHEN 3
+      THEN c.median_days_3
+      WHEN 4
+      THEN c.median_days_4
+    END AS median_days_in_stage
+  FROM counts AS c
+  CROSS JOIN metric_chain AS m
 ), splits AS (
   SELECT DISTINCT
     split
@@ -159,7 +186,7 @@ WITH leads AS (
   FROM metric_periods AS p
   CROSS JOIN splits AS x
   CROSS JOIN metric_stages AS m
-  LEFT JOIN counts AS c
+  LEFT JOIN stage_counts AS c
     ON c.period_start = p.period_start
     AND c.split IS NOT DISTINCT FROM x.split
     AND c.chain_index = m.chain_index

@@ -57,57 +57,33 @@ WITH leads AS (
     LEAST(r.raised_4, r.raised_5) AS entered_4,
     LEAST(r.raised_5) AS entered_5
   FROM raised AS r
-), stages AS (
+), journey_lead_stages AS (
   SELECT
     e.period_start,
     e.channel,
     e.account_type,
     e.created_at,
     e.lead_id,
-    c.chain_index,
-    c.stage,
-    CASE c.chain_index
-      WHEN 0
-      THEN e.entered_0
-      WHEN 1
-      THEN e.entered_1
-      WHEN 2
-      THEN e.entered_2
-      WHEN 3
-      THEN e.entered_3
-      WHEN 4
-      THEN e.entered_4
-      WHEN 5
-      THEN e.entered_5
-    END AS entered_at,
-    CASE c.chain_index
-      WHEN 0
-      THEN e.entered_1
-      WHEN 1
-      THEN e.entered_2
-      WHEN 2
-      THEN e.entered_3
-      WHEN 3
-      THEN e.entered_4
-      WHEN 4
-      THEN e.entered_5
-    END AS next_entered_at
+    CASE
+      WHEN NOT e.entered_5 IS NULL
+      THEN 5
+      WHEN NOT e.entered_4 IS NULL
+      THEN 4
+      WHEN NOT e.entered_3 IS NULL
+      THEN 3
+      WHEN NOT e.entered_2 IS NULL
+      THEN 2
+      WHEN NOT e.entered_1 IS NULL
+      THEN 1
+      ELSE 0
+    END AS furthest_index,
+    e.entered_0,
+    e.entered_1,
+    e.entered_2,
+    e.entered_3,
+    e.entered_4,
+    e.entered_5
   FROM entered AS e
-  CROSS JOIN metric_chain AS c
-), journey_lead_stages AS (
-  SELECT
-    s.period_start,
-    s.channel,
-    s.account_type,
-    s.created_at,
-    s.lead_id,
-    s.chain_index,
-    s.stage,
-    s.entered_at,
-    s.next_entered_at
-  FROM stages AS s
-  WHERE
-    NOT s.entered_at IS NULL
   UNION ALL
   SELECT
     l.period_start,
@@ -116,40 +92,84 @@ WITH leads AS (
     l.created_at,
     l.lead_id,
     0,
-    'lead',
-    l.created_at,
-    CAST(NULL AS TIMESTAMP)
+    l.created_at AS entered_0,
+    CAST(NULL AS TIMESTAMP) AS entered_1,
+    CAST(NULL AS TIMESTAMP) AS entered_2,
+    CAST(NULL AS TIMESTAMP) AS entered_3,
+    CAST(NULL AS TIMESTAMP) AS entered_4,
+    CAST(NULL AS TIMESTAMP) AS entered_5
   FROM leads AS l
   WHERE
     NOT l.is_net
 ), history AS (
   SELECT
-    s.chain_index,
-    PERCENTILE(
-      (
-        UNIX_TIMESTAMP(s.next_entered_at) - UNIX_TIMESTAMP(s.entered_at)
-      ) / 86400,
-      0.9
-    ) AS p90_days
+    PERCENTILE((
+      UNIX_TIMESTAMP(s.entered_1) - UNIX_TIMESTAMP(s.entered_0)
+    ) / 86400, 0.9) AS p90_days_0,
+    PERCENTILE((
+      UNIX_TIMESTAMP(s.entered_2) - UNIX_TIMESTAMP(s.entered_1)
+    ) / 86400, 0.9) AS p90_days_1,
+    PERCENTILE((
+      UNIX_TIMESTAMP(s.entered_3) - UNIX_TIMESTAMP(s.entered_2)
+    ) / 86400, 0.9) AS p90_days_2,
+    PERCENTILE((
+      UNIX_TIMESTAMP(s.entered_4) - UNIX_TIMESTAMP(s.entered_3)
+    ) / 86400, 0.9) AS p90_days_3,
+    PERCENTILE((
+      UNIX_TIMESTAMP(s.entered_5) - UNIX_TIMESTAMP(s.entered_4)
+    ) / 86400, 0.9) AS p90_days_4
   FROM journey_lead_stages AS s
-  WHERE
-    NOT s.next_entered_at IS NULL
-  GROUP BY
-    s.chain_index
+), history_by_stage AS (
+  SELECT
+    m.chain_index,
+    CASE m.chain_index
+      WHEN 0
+      THEN h.p90_days_0
+      WHEN 1
+      THEN h.p90_days_1
+      WHEN 2
+      THEN h.p90_days_2
+      WHEN 3
+      THEN h.p90_days_3
+      WHEN 4
+      THEN h.p90_days_4
+    END AS p90_days
+  FROM history AS h
+  CROSS JOIN metric_chain AS m
 ), furthest AS (
   SELECT
-    s.*
+    s.lead_id,
+    s.channel,
+    s.account_type,
+    s.created_at,
+    s.furthest_index AS chain_index,
+    m.stage,
+    CASE s.furthest_index
+      WHEN 0
+      THEN s.entered_0
+      WHEN 1
+      THEN s.entered_1
+      WHEN 2
+      THEN s.entered_2
+      WHEN 3
+      THEN s.entered_3
+      WHEN 4
+      THEN s.entered_4
+      WHEN 5
+      THEN s.entered_5
+    END AS entered_at
   FROM journey_lead_stages AS s
+  JOIN metric_chain AS m
+    ON m.chain_index = s.furthest_index
   WHERE
-    s.next_entered_at IS NULL
-    AND s.stage <> 'lead'
-    AND s.chain_index < (
+    s.furthest_index > 0 /* not `lead`: a lead not net stops there, and is never stuck */
+    AND s.furthest_index < (
       SELECT
         MAX(c.chain_index)
       FROM metric_chain AS c
     )
     AND (
-      CAST(:stage AS STRING) IS NULL OR s.stage = :stage
+      CAST(:stage AS STRING) IS NULL OR m.stage = :stage
     ) /* typed: PostgreSQL cannot type a bare null parameter */
 ), opportunity_order AS (
   SELECT
@@ -232,7 +252,7 @@ WITH leads AS (
   FROM furthest AS f
   JOIN metric_stages AS m
     ON m.chain_index = f.chain_index
-  LEFT JOIN history AS h
+  LEFT JOIN history_by_stage AS h
     ON h.chain_index = f.chain_index
   LEFT JOIN latest_opportunity AS o
     ON o.lead_id = f.lead_id
