@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import duckdb
 
 from netlead.errors import ImportFileError
-from netlead.store import merge, reading, validate
+from netlead.store import db, merge, reading, validate
 from netlead.store.columns import COLUMNS, CONTENT_KEYED, INSTANT, KEYS, MONEY
 from netlead.store.reading import ident
 
@@ -54,11 +54,12 @@ def first_load(con, kind: str, source: reading.Source, rules: validate.Rules, im
     column_list = ", ".join(ident(c) for c in columns)
     values = ", ".join(_placeholder(kind, c) for c in COLUMNS[kind])
     try:
-        con.execute(
-            f"""INSERT INTO {table} ({column_list}, attributes, import_id)
-                SELECT {values}, attributes, CASE WHEN _bad THEN -? ELSE ? END FROM ({sql})""",
-            [import_id, import_id, *source.params],
-        )
+        with db.unordered(con):  # refused rows are numbered by a second, ordered read below
+            con.execute(
+                f"""INSERT INTO {table} ({column_list}, attributes, import_id)
+                    SELECT {values}, attributes, CASE WHEN _bad THEN -? ELSE ? END FROM ({sql})""",
+                [import_id, import_id, *source.params],
+            )
     except duckdb.Error as e:
         raise ImportFileError(f"{file}: cannot be read as {source.format.upper()}: {reading.first_line(e)}") from e
     shared_keys = con.execute(f"""
