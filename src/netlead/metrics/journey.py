@@ -86,8 +86,8 @@ def _chain_placeholders(chain: tuple[str, ...]) -> dict:
         return exp.Case().when(column(name) <= as_of.copy(), column(name))
 
     def raised(k: int) -> exp.Expression:
-        latest = exp.func("greatest", *[column(f"known_{j}", "l") for j in range(k + 1)])
-        return exp.Case().when(column(f"known_{k}", "l").is_(exp.null()).not_(), latest)
+        latest = exp.func("greatest", *[column(f"known_{j}", "n") for j in range(k + 1)])
+        return exp.Case().when(column(f"known_{k}", "n").is_(exp.null()).not_(), latest)
 
     def days(k: int) -> exp.Expression:  # from entering stage k to entering k + 1
         seconds = exp.Sub(this=exp.func("epoch", column(f"entered_{k + 1}", "s")),
@@ -116,7 +116,7 @@ def _chain_placeholders(chain: tuple[str, ...]) -> dict:
             for k in reversed(stages) if k > 0
         ], default=exp.Literal.number(0)),
         "__entered_columns": [column(f"entered_{k}", "e") for k in stages],
-        "__not_net_columns": [exp.alias_(column("created_at", "l"), "entered_0")] + [
+        "__not_net_columns": [exp.alias_(column("created_at", "f"), "entered_0")] + [
             exp.alias_(exp.cast(exp.null(), "timestamptz"), f"entered_{k}") for k in stages if k > 0
         ],
         "__reached_counts": [exp.alias_(exp.Count(this=column(f"entered_{k}", "s")), f"reached_{k}")

@@ -7,14 +7,13 @@
 /* (median_days_<k>) over journey_lead_stages' columns, and __reached, __median_days_in_stage: */
 /* those of metric_chain's row. */
 WITH journey_lead_stages AS MATERIALIZED (
-  WITH leads AS MATERIALIZED (
+  WITH net AS MATERIALIZED (
     SELECT
       f.lead_id,
       f.created_at,
       f.channel,
       f.account_type,
       d.period_start,
-      COALESCE(f.net_from <= %(as_of)s, FALSE) AS is_net, /* D3/D4: net at as_of exactly when net_from <= as_of (lead_facts.sql). */
       f.created_at AS known_0,
       CASE
         WHEN f.first_issued_at <= %(as_of)s
@@ -29,30 +28,30 @@ WITH journey_lead_stages AS MATERIALIZED (
     LEFT JOIN metric_days AS d
       ON d.day = f.created_date
     WHERE
-      f.created_at <= %(as_of)s AND (
+      f.created_at <= %(as_of)s
+      AND (
         %(all_leads)s OR NOT d.day IS NULL
       )
+      AND f.net_from <= %(as_of)s
   ), raised AS MATERIALIZED (
     SELECT
-      l.*,
-      CASE WHEN NOT l.known_0 IS NULL THEN GREATEST(l.known_0) END AS raised_0,
-      CASE WHEN NOT l.known_1 IS NULL THEN GREATEST(l.known_0, l.known_1) END AS raised_1,
-      CASE WHEN NOT l.known_2 IS NULL THEN GREATEST(l.known_0, l.known_1, l.known_2) END AS raised_2,
+      n.*,
+      CASE WHEN NOT n.known_0 IS NULL THEN GREATEST(n.known_0) END AS raised_0,
+      CASE WHEN NOT n.known_1 IS NULL THEN GREATEST(n.known_0, n.known_1) END AS raised_1,
+      CASE WHEN NOT n.known_2 IS NULL THEN GREATEST(n.known_0, n.known_1, n.known_2) END AS raised_2,
       CASE
-        WHEN NOT l.known_3 IS NULL
-        THEN GREATEST(l.known_0, l.known_1, l.known_2, l.known_3)
+        WHEN NOT n.known_3 IS NULL
+        THEN GREATEST(n.known_0, n.known_1, n.known_2, n.known_3)
       END AS raised_3,
       CASE
-        WHEN NOT l.known_4 IS NULL
-        THEN GREATEST(l.known_0, l.known_1, l.known_2, l.known_3, l.known_4)
+        WHEN NOT n.known_4 IS NULL
+        THEN GREATEST(n.known_0, n.known_1, n.known_2, n.known_3, n.known_4)
       END AS raised_4,
       CASE
-        WHEN NOT l.known_5 IS NULL
-        THEN GREATEST(l.known_0, l.known_1, l.known_2, l.known_3, l.known_4, l.known_5)
+        WHEN NOT n.known_5 IS NULL
+        THEN GREATEST(n.known_0, n.known_1, n.known_2, n.known_3, n.known_4, n.known_5)
       END AS raised_5
-    FROM leads AS l
-    WHERE
-      l.is_net
+    FROM net AS n
   ), entered AS MATERIALIZED (
     SELECT
       r.*,
@@ -92,21 +91,27 @@ WITH journey_lead_stages AS MATERIALIZED (
   FROM entered AS e
   UNION ALL
   SELECT
-    l.period_start,
-    l.channel,
-    l.account_type,
-    l.created_at,
-    l.lead_id,
+    d.period_start,
+    f.channel,
+    f.account_type,
+    f.created_at,
+    f.lead_id,
     0,
-    l.created_at AS entered_0,
+    f.created_at AS entered_0,
     CAST(NULL AS TIMESTAMPTZ) AS entered_1,
     CAST(NULL AS TIMESTAMPTZ) AS entered_2,
     CAST(NULL AS TIMESTAMPTZ) AS entered_3,
     CAST(NULL AS TIMESTAMPTZ) AS entered_4,
     CAST(NULL AS TIMESTAMPTZ) AS entered_5
-  FROM leads AS l
+  FROM lead_facts AS f
+  LEFT JOIN metric_days AS d
+    ON d.day = f.created_date
   WHERE
-    NOT l.is_net
+    f.created_at <= %(as_of)s
+    AND (
+      %(all_leads)s OR NOT d.day IS NULL
+    )
+    AND NOT COALESCE(f.net_from <= %(as_of)s, FALSE)
 ), counts AS MATERIALIZED (
   SELECT
     s.period_start,

@@ -12,22 +12,22 @@
 --   __entered_times  entered_<k>: the least raised time at or after k, which, as raised times
 --                    never decrease, is the raised time of the next known stage (a skipped stage
 --                    takes the next later known time); null past the furthest known stage.
-WITH leads AS (
+WITH net AS (
+    -- D3/D4: net at as_of exactly when net_from <= as_of (lead_facts.sql); only a net lead goes
+    -- past `lead` (D23).
     SELECT
         f.lead_id,
         f.created_at,
         f.channel,
         f.account_type,
         d.period_start,
-        -- D3/D4: net at as_of exactly when net_from <= as_of (lead_facts.sql).
-        COALESCE(f.net_from <= $as_of, FALSE) AS is_net,
         __known_times
     FROM lead_facts AS f
     LEFT JOIN metric_days AS d ON d.day = f.created_date
-    WHERE f.created_at <= $as_of AND ($all_leads OR d.day IS NOT NULL)
+    WHERE f.created_at <= $as_of AND ($all_leads OR d.day IS NOT NULL) AND f.net_from <= $as_of
 ),
 raised AS (
-    SELECT l.*, __raised_times FROM leads AS l WHERE l.is_net
+    SELECT n.*, __raised_times FROM net AS n
 ),
 entered AS (
     SELECT r.*, __entered_times FROM raised AS r
@@ -42,7 +42,9 @@ SELECT
     __entered_columns
 FROM entered AS e
 UNION ALL
--- A lead that is not net stops at `lead` (D23: the waterfall says why).
-SELECT l.period_start, l.channel, l.account_type, l.created_at, l.lead_id, 0, __not_net_columns
-FROM leads AS l
-WHERE NOT l.is_net
+-- A lead that is not net stops at `lead` (D23: the waterfall says why). Read apart from the net
+-- ones: a query read twice would be materialised.
+SELECT d.period_start, f.channel, f.account_type, f.created_at, f.lead_id, 0, __not_net_columns
+FROM lead_facts AS f
+LEFT JOIN metric_days AS d ON d.day = f.created_date
+WHERE f.created_at <= $as_of AND ($all_leads OR d.day IS NOT NULL) AND NOT COALESCE(f.net_from <= $as_of, FALSE)
