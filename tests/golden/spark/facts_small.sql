@@ -220,7 +220,16 @@ WITH event_firsts AS (
     e.lead_id,
     MIN(e.occurred_at) AS responded_after_issue_at
   FROM lead_events AS e
-  JOIN event_firsts AS f
+  JOIN (
+    SELECT
+      i.lead_id,
+      MIN(i.occurred_at) AS issued_at
+    FROM lead_events AS i
+    WHERE
+      i.type = 'issued' AND TRUE
+    GROUP BY
+      i.lead_id
+  ) AS f
     ON f.lead_id = e.lead_id
   WHERE
     e.type = 'responded' AND e.occurred_at >= f.issued_at AND TRUE

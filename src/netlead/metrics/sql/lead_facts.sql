@@ -103,10 +103,16 @@ responses AS (
     -- D16: the first responded event at or after the first issue, both read per T3. With raw
     -- times t (response) and i (issue) and created_at c: max(t, c) >= max(i, c) holds when t >= i,
     -- or for every response when i <= c; so only responses after the raw first issue are needed
-    -- here, and event_firsts has the first of all responses for the other case.
+    -- here, and event_firsts has the first of all responses for the other case. The first issues
+    -- are read again rather than from event_firsts: a query read twice is materialised whole.
     SELECT e.lead_id, MIN(e.occurred_at) AS responded_after_issue_at
     FROM lead_events AS e
-    JOIN event_firsts AS f ON f.lead_id = e.lead_id
+    JOIN (
+        SELECT i.lead_id, MIN(i.occurred_at) AS issued_at
+        FROM lead_events AS i
+        WHERE i.type = 'issued' AND netlead_in_scope(i.lead_id)
+        GROUP BY i.lead_id
+    ) AS f ON f.lead_id = e.lead_id
     WHERE e.type = 'responded' AND e.occurred_at >= f.issued_at AND netlead_in_scope(e.lead_id)
     GROUP BY e.lead_id
 )
