@@ -56,23 +56,24 @@ def collect() -> dict[str, str]:
     for fixture in FIXTURES:
         agreement = agreement_module.load(DATA / fixture / "netlead.yaml")
         units[f"facts_{fixture}"] = facts.lead_facts_sql(agreement)
-        units[f"facts_{fixture}_scoped"] = facts.lead_facts_sql(agreement, derived.TOUCHED_LEADS)
-        for step, run in (("rebuild", lambda c, a=agreement: duplicates.rebuild(c, a)),
-                          ("update", lambda c, a=agreement: duplicates.update(
-                              c, a, derived.CHANGED_LEADS, derived.TOUCHED_LEADS))):
-            recorder = Recorder()
-            run(recorder)
-            units[f"duplicates_{step}_{fixture}"] = ";\n".join(recorder.statements)
         for version in agreement.versions:
             for rule in version.net.subtract:
                 if rule.duplicate is not None:
                     same = facts.exp.and_(*[duplicates.normalised_key(k, "l").eq(duplicates.normalised_key(k, "t"))
                                             for k in rule.duplicate.keys])
                     units[f"duplicate_of_{fixture}"] = _sql.render("duplicate_of", {"__same_keys": same})
-        chain = journey.chain_columns(agreement, agreement.versions[-1].stages)
-        for name, base in COMPOSED.items():
-            if base == "journey_lead_stages":
-                units[f"{name}_{fixture}"] = journey.composed(name, base, chain)[0]
+    # The SQL that differs only in the agreement's rules or stages: one fixture each.
+    small, journey_fixture = (agreement_module.load(DATA / f / "netlead.yaml") for f in ("small", "journey"))
+    units["facts_small_scoped"] = facts.lead_facts_sql(small, derived.TOUCHED_LEADS)
+    for step, run in (("rebuild", lambda c: duplicates.rebuild(c, small)),
+                      ("update", lambda c: duplicates.update(c, small, derived.CHANGED_LEADS, derived.TOUCHED_LEADS))):
+        recorder = Recorder()
+        run(recorder)
+        units[f"duplicates_{step}_small"] = ";\n".join(recorder.statements)
+    chain = journey.chain_columns(journey_fixture, journey_fixture.versions[-1].stages)
+    for name, base in COMPOSED.items():
+        if base == "journey_lead_stages":
+            units[name] = journey.composed(name, base, chain)[0]
     return units
 
 
