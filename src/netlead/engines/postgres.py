@@ -243,12 +243,14 @@ def connect(url: str, timezone: str) -> PostgresConnection:
 def create_schema(con: PostgresConnection) -> None:
     from netlead.store.db import schema_sql
 
-    present = con.run_native("SELECT to_regclass('agreement_versions') IS NOT NULL").fetchone()[0]
-    if present:
+    # The last table schema.sql gained, so that a workspace made before it gets it too (every
+    # statement of the schema is IF NOT EXISTS).
+    present = "SELECT to_regclass('replaced_leads') IS NOT NULL"
+    if con.run_native(present).fetchone()[0]:
         return
     con.execute("BEGIN TRANSACTION")  # the lock: two processes creating the schema at once
     try:
-        if not con.run_native("SELECT to_regclass('agreement_versions') IS NOT NULL").fetchone()[0]:
+        if not con.run_native(present).fetchone()[0]:
             con.execute(schema_sql())
         con.execute("COMMIT")
     except BaseException:
