@@ -124,9 +124,9 @@ def test_updates_on_postgres_equal_a_rebuild(postgres_schema, tmp_path):
     }
     text = (DATA / "journey" / "netlead.yaml").read_text().replace(
         "  subtract:\n", "  subtract:\n    - reason: duplicate\n      duplicate: {keys: [email], within_days: 30}\n")
-    # Every touched table updated row by row, however much of it an import touched.
+    # Every touched table updated row by row, however much of it an import touched, in batches of 2.
     with netlead.init(postgres_schema("updates"), text) as workspace, \
-            mock.patch.object(derived, "WHOLE_SHARE", float("inf")):
+            mock.patch.object(derived, "WHOLE_SHARE", float("inf")), mock.patch.object(derived, "BATCH_SIZE", 2):
         for name, body in files.items():
             path = tmp_path / f"{name}.csv"
             path.write_text(body)

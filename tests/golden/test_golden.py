@@ -50,8 +50,9 @@ def collect() -> dict[str, str]:
         if name in ("lead_facts", "duplicate_of", "journey_lead_stages") or COMPOSED.get(name) == "journey_lead_stages":
             continue  # agreement-dependent: below, per fixture agreement
         units[name] = journey.composed(name, COMPOSED[name])[0] if name in COMPOSED else _sql.render(name)
-    for name in ("cost_facts", "cohort_leads", "cohort_opportunities"):
-        units[f"{name}_scoped"] = _sql.render(name, scope=derived.TOUCHED_LEADS)
+    units["cost_facts_scoped"] = _sql.render("cost_facts", scope=derived.TOUCHED_COSTS)
+    for name in ("cohort_leads", "cohort_opportunities"):
+        units[f"{name}_scoped"] = _sql.render(name, scope=derived.BATCH)
     units["cohorts_investment"] = cohorts._investment_sql()[0]
     for fixture in FIXTURES:
         agreement = agreement_module.load(DATA / fixture / "netlead.yaml")
@@ -64,7 +65,7 @@ def collect() -> dict[str, str]:
                     units[f"duplicate_of_{fixture}"] = _sql.render("duplicate_of", {"__same_keys": same})
     # The SQL that differs only in the agreement's rules or stages: one fixture each.
     small, journey_fixture = (agreement_module.load(DATA / f / "netlead.yaml") for f in ("small", "journey"))
-    units["facts_small_scoped"] = facts.lead_facts_sql(small, derived.TOUCHED_LEADS)
+    units["facts_small_scoped"] = facts.lead_facts_sql(small, derived.BATCH)
     for step, run in (("rebuild", lambda c: duplicates.rebuild(c, small)),
                       ("update", lambda c: duplicates.update(c, small, derived.CHANGED_LEADS, derived.TOUCHED_LEADS))):
         recorder = Recorder()

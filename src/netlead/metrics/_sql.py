@@ -8,8 +8,8 @@ Three things are filled in on the parsed tree, never by string formatting:
   list (it runs on every answer field of every lead and event), and skipped where the first
   character is above the space (2.5x cheaper again);
 - `netlead_in_scope(x)` (in the derived tables' SQL) becomes TRUE, or with a `scope` table
-  `x IN (SELECT id FROM scope)`: the same SQL rebuilds a derived table whole or for the rows an
-  import touched;
+  `x IN (SELECT id FROM scope)`, or with the scope RANGE `$scope_from <= x < $scope_to`: the same
+  SQL rebuilds a derived table whole, for the rows an import touched, or a range at a time;
 - a bare column named in `placeholders` becomes the given SQLGlot expression (agreement-dependent
   SQL: versions, rules, evidence), or, when given a list and standing in a SELECT list, that many
   select items.
@@ -34,6 +34,7 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel
 
 WHITESPACE = " \t\r\n"
+RANGE = "$range"  # the scope of `render` that is a range of ids
 
 
 def trim(expression: exp.Expression) -> exp.Expression:
@@ -75,6 +76,11 @@ def render(name: str, placeholders: dict[str, exp.Expression | list[exp.Expressi
         if isinstance(node, exp.Anonymous) and node.name.lower() == "netlead_in_scope":
             if scope is None:
                 return exp.true()
+            if scope == RANGE:  # between the bound parameters $scope_from and $scope_to; null: open
+                value = node.expressions[0]
+                return exp.and_(
+                    exp.func("coalesce", value.copy() >= exp.Placeholder(this="scope_from"), exp.true()),
+                    exp.func("coalesce", value.copy() < exp.Placeholder(this="scope_to"), exp.true()))
             return node.expressions[0].isin(query=exp.select("id").from_(scope))
         if isinstance(node, exp.Column) and not node.table and node.name in placeholders:
             value = placeholders[node.name]

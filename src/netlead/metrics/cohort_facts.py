@@ -44,10 +44,15 @@ def refresh(con: duckdb.DuckDBPyConnection, agreement) -> None:
     build(con, agreement)
 
 
-def build(con: duckdb.DuckDBPyConnection, agreement, scope: str | None = None) -> None:
-    """cohort_days for lead_facts as it stands, then cohort_leads and cohort_opportunities whole,
-    or for the leads whose ids the table `scope` holds (lead_facts rebuilt for them before)."""
+def build(con: duckdb.DuckDBPyConnection, agreement) -> None:
+    """cohort_days for lead_facts as it stands, then cohort_leads and cohort_opportunities."""
     write_days(con, agreement)
+    write_leads(con)
+
+
+def write_leads(con: duckdb.DuckDBPyConnection, scope: str | None = None) -> None:
+    """cohort_leads and cohort_opportunities whole, or for the leads whose ids the table `scope`
+    holds (lead_facts and cohort_days rebuilt for them before)."""
     _sql.replace(con, "cohort_leads", _sql.render("cohort_leads", scope=scope), scope)
     _sql.replace(con, "cohort_opportunities", _sql.render("cohort_opportunities", scope=scope), scope)
 

@@ -37,7 +37,7 @@ WITH issued AS MATERIALIZED (
     f.issued_net AND f.lead_id IN (
       SELECT
         id
-      FROM _nl_touched_leads
+      FROM _nl_lead_batch
     )
 ), responded_guess AS MATERIALIZED (
   SELECT

@@ -23,7 +23,7 @@ WITH read AS MATERIALIZED (
     o.lead_id IN (
       SELECT
         id
-      FROM _nl_touched_leads
+      FROM _nl_lead_batch
     )
 )
 SELECT

@@ -69,7 +69,7 @@ WITH event_firsts AS MATERIALIZED (
     e.lead_id IN (
       SELECT
         id
-      FROM _nl_touched_leads
+      FROM _nl_lead_batch
     )
   GROUP BY
     e.lead_id
@@ -80,11 +80,10 @@ WITH event_firsts AS MATERIALIZED (
     MIN(CASE WHEN o.status = 'won' THEN o.closed_at END) AS won_at
   FROM opportunities AS o
   WHERE
-    NOT o.lead_id IS NULL
-    AND o.lead_id IN (
+    NOT o.lead_id IS NULL AND o.lead_id IN (
       SELECT
         id
-      FROM _nl_touched_leads
+      FROM _nl_lead_batch
     )
   GROUP BY
     o.lead_id
@@ -95,11 +94,10 @@ WITH event_firsts AS MATERIALIZED (
   JOIN opportunities AS o
     ON o.opportunity_id = s.opportunity_id
   WHERE
-    NOT o.lead_id IS NULL
-    AND o.lead_id IN (
+    NOT o.lead_id IS NULL AND o.lead_id IN (
       SELECT
         id
-      FROM _nl_touched_leads
+      FROM _nl_lead_batch
     )
   GROUP BY
     o.lead_id
@@ -112,7 +110,7 @@ WITH event_firsts AS MATERIALIZED (
     d.lead_id IN (
       SELECT
         id
-      FROM _nl_touched_leads
+      FROM _nl_lead_batch
     )
   GROUP BY
     d.lead_id
@@ -238,7 +236,7 @@ WITH event_firsts AS MATERIALIZED (
       l.lead_id IN (
         SELECT
           id
-        FROM _nl_touched_leads
+        FROM _nl_lead_batch
       )
   ) AS l
   LEFT JOIN event_firsts AS f
@@ -271,7 +269,7 @@ WITH event_firsts AS MATERIALIZED (
       i.type = 'issued' AND i.lead_id IN (
         SELECT
           id
-        FROM _nl_touched_leads
+        FROM _nl_lead_batch
       )
     GROUP BY
       i.lead_id
@@ -283,7 +281,7 @@ WITH event_firsts AS MATERIALIZED (
     AND e.lead_id IN (
       SELECT
         id
-      FROM _nl_touched_leads
+      FROM _nl_lead_batch
     )
   GROUP BY
     e.lead_id

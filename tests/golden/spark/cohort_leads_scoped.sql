@@ -35,7 +35,7 @@ WITH issued AS (
     f.issued_net AND f.lead_id IN (
       SELECT
         id
-      FROM _nl_touched_leads
+      FROM _nl_lead_batch
     )
 ), responded_guess AS (
   SELECT

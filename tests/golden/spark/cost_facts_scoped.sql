@@ -23,7 +23,7 @@ WITH spans AS (
     c.cost_id IN (
       SELECT
         id
-      FROM _nl_touched_leads
+      FROM _nl_touched_costs
     )
     AND NOT COALESCE(c.date, c.period_start) IS NULL
     AND COALESCE(c.date, c.period_end) >= COALESCE(c.date, c.period_start)

@@ -60,7 +60,7 @@ WITH event_firsts AS (
     e.lead_id IN (
       SELECT
         id
-      FROM _nl_touched_leads
+      FROM _nl_lead_batch
     )
   GROUP BY
     e.lead_id
@@ -71,11 +71,10 @@ WITH event_firsts AS (
     MIN(CASE WHEN o.status = 'won' THEN o.closed_at END) AS won_at
   FROM opportunities AS o
   WHERE
-    NOT o.lead_id IS NULL
-    AND o.lead_id IN (
+    NOT o.lead_id IS NULL AND o.lead_id IN (
       SELECT
         id
-      FROM _nl_touched_leads
+      FROM _nl_lead_batch
     )
   GROUP BY
     o.lead_id
@@ -86,11 +85,10 @@ WITH event_firsts AS (
   JOIN opportunities AS o
     ON o.opportunity_id = s.opportunity_id
   WHERE
-    NOT o.lead_id IS NULL
-    AND o.lead_id IN (
+    NOT o.lead_id IS NULL AND o.lead_id IN (
       SELECT
         id
-      FROM _nl_touched_leads
+      FROM _nl_lead_batch
     )
   GROUP BY
     o.lead_id
@@ -103,7 +101,7 @@ WITH event_firsts AS (
     d.lead_id IN (
       SELECT
         id
-      FROM _nl_touched_leads
+      FROM _nl_lead_batch
     )
   GROUP BY
     d.lead_id
@@ -218,7 +216,7 @@ WITH event_firsts AS (
       l.lead_id IN (
         SELECT
           id
-        FROM _nl_touched_leads
+        FROM _nl_lead_batch
       )
   ) AS l
   LEFT JOIN event_firsts AS f
@@ -251,7 +249,7 @@ WITH event_firsts AS (
       i.type = 'issued' AND i.lead_id IN (
         SELECT
           id
-        FROM _nl_touched_leads
+        FROM _nl_lead_batch
       )
     GROUP BY
       i.lead_id
@@ -263,7 +261,7 @@ WITH event_firsts AS (
     AND e.lead_id IN (
       SELECT
         id
-      FROM _nl_touched_leads
+      FROM _nl_lead_batch
     )
   GROUP BY
     e.lead_id
