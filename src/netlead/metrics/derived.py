@@ -168,14 +168,11 @@ def _batches(con: duckdb.DuckDBPyConnection, touched: int) -> Callable[[], Itera
 
 
 def ensure(con: duckdb.DuckDBPyConnection, agreement) -> None:
-    """Build the derived tables when they are missing (a store nothing was imported into yet) or
-    were built under other agreement versions, so a metric never reads facts of another
-    agreement; update them when an import ran without (the workspace updates them in every
-    import's transaction)."""
-    if _built(con, agreement) is None:
-        refresh(con, agreement)
-    else:
-        update(con, agreement)
+    """Before a metric: build the derived tables when they are missing (a store nothing was
+    imported into yet) or were built under other agreement versions, so a metric never reads facts
+    of another agreement, and update them when an import ran without (the workspace updates them
+    in every import's transaction, so this is usually two small queries)."""
+    update(con, agreement)
 
 
 def _built(con: duckdb.DuckDBPyConnection, agreement) -> int | None:
@@ -202,8 +199,8 @@ def _record(con: duckdb.DuckDBPyConnection) -> None:
 
 def _unordered(con):
     """No derived table is read in the order its rows are stored: on DuckDB, inserts need not
-    keep it (at 10M leads an ordered insert of the touched leads' lead_facts ran out of the 400 MB
-    memory limit; unordered, it streams). PostgreSQL has no such setting."""
+    keep it, which spares the memory an ordered insert holds back (DuckDB's own advice when a
+    large insert runs out of memory). PostgreSQL has no such setting."""
     return db.unordered(con) if isinstance(con, duckdb.DuckDBPyConnection) else contextlib.nullcontext()
 
 
