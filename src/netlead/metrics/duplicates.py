@@ -58,11 +58,6 @@ def key_lists(versions) -> dict[tuple[str, ...], tuple[int, float]]:
     return {keys: (index, within) for index, (keys, within) in enumerate(lists.items())}
 
 
-def gap_columns(versions) -> list[str]:
-    """lead_facts' names of the gaps: `duplicate_gap_<key_list>`."""
-    return [f"duplicate_gap_{index}" for index, _ in key_lists(versions).values()]
-
-
 def rebuild(con: duckdb.DuckDBPyConnection, agreement) -> None:
     """Both tables from every lead."""
     con.execute(_create(KEYS, _keys_select(agreement.versions)))
@@ -117,8 +112,8 @@ def _keys_select(versions) -> exp.Select:
     )
 
 
-def _present(columns: list[str], alias: str | None = None) -> exp.Expression:
-    return exp.and_(*[exp.column(c, table=alias).is_(exp.null()).not_() for c in columns])
+def _present(columns: list[str]) -> exp.Expression:
+    return exp.and_(*[exp.column(c).is_(exp.null()).not_() for c in columns])
 
 
 def _in_groups(columns: list[str], groups: str = GROUPS) -> exp.Select:
