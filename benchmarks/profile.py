@@ -4,7 +4,7 @@ repeats, no medians) but a breakdown to read beside RESULTS.md.
 1. `python -X importtime -c "import netlead.cli"`: the slowest modules a CLI command pays for.
 2. The import of the five CSV files into a new workspace through the API, every SQL statement the
    product runs timed (the connection is wrapped), grouped by phase: the import itself or the
-   rebuild of the facts (`metrics.refresh`) that follows each file.
+   update of the facts (`metrics.update`) that follows each file.
 3. The metric suite (as bench.py runs it) on that workspace, its statements timed the same way.
 
 It reads the data bench.py generated (benchmarks/data/SIZE) and works in benchmarks/work/SIZE/profile.
@@ -129,25 +129,25 @@ def main(argv: list[str] | None = None) -> int:
     ws = netlead.init(ws_path, agreement_text=agreement_text())
     timed = TimedConnection(ws.con, log)
     ws.con = timed
-    refresh = metrics.refresh
+    update = metrics.update
 
-    def timed_refresh(con, agreement):
+    def timed_update(con, agreement):
         before = timed.phase
-        timed.phase = "refresh after " + before.removeprefix("import ")
+        timed.phase = "update after " + before.removeprefix("import ")
         try:
-            refresh(con, agreement)
+            update(con, agreement)
         finally:
             timed.phase = before
 
-    metrics.refresh = timed_refresh
+    metrics.update = timed_update
     walls = {}
     for kind in KINDS:
         timed.phase = "import " + kind
         started = time.perf_counter()
         ws.import_files(kind, [data / f"{kind}.csv"])
         walls[kind] = time.perf_counter() - started
-    metrics.refresh = refresh
-    print("\n## import through the API, wall s per file (import + refresh, one transaction each)")
+    metrics.update = update
+    print("\n## import through the API, wall s per file (import + update, one transaction each)")
     for kind, seconds in walls.items():
         print(f"  {kind:<20} {seconds:8.2f}")
     report(log, "import", args.top)

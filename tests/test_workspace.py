@@ -89,10 +89,10 @@ def test_a_version_for_the_current_quarter_is_refused_and_the_next_one_is_not(fo
 
 
 def test_an_import_is_one_transaction(folder, monkeypatch):
-    def broken_refresh(con, agreement):
+    def broken_update(con, agreement):
         raise RuntimeError("killed half way")
 
-    monkeypatch.setattr(metrics, "refresh", broken_refresh)
+    monkeypatch.setattr(metrics, "update", broken_update)
     with netlead.open(folder, today=TODAY) as ws:
         with pytest.raises(RuntimeError):
             ws.import_files("leads", [DATA / "leads.csv"])

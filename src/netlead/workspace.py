@@ -2,7 +2,7 @@
 
 Every number is computed by `netlead.metrics` in the store; this class opens the two together,
 keeps the store's record of agreement versions honest (SPEC "The agreement file"), runs each
-import in one transaction with the rebuild of the metric facts, and names the versions and the
+import in one transaction with the update of the metric facts, and names the versions and the
 `as_of` each result used."""
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ class Workspace:
 
     def import_files(self, kind: str, files: list[str | Path], progress=None) -> list[store.ImportResult]:
         """Import canonical files (CSV, Parquet or JSON lines, gzip too) of one kind, each file in
-        one transaction together with the rebuild of the metric facts. Bad rows are quarantined."""
+        one transaction together with the update of the metric facts. Bad rows are quarantined."""
         if kind not in store.KINDS:
             raise NetleadError(f"unknown kind {kind!r}", f"Allowed: {', '.join(store.KINDS)}.")
         results = []
@@ -220,11 +220,13 @@ class Workspace:
             lambda: crm.import_mapped(self.con, mapping, [Path(f) for f in files], self.agreement)
         )
 
-    def _in_transaction(self, work):
+    def _in_transaction(self, work, rebuild: bool = False):
+        """`work()`, then the metric facts brought up to date (`metrics.update`, or with `rebuild`
+        `metrics.refresh`), in one transaction."""
         self.con.execute("BEGIN TRANSACTION")
         try:
             result = work()
-            metrics.refresh(self.con, self.agreement)
+            (metrics.refresh if rebuild else metrics.update)(self.con, self.agreement)
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
@@ -232,9 +234,10 @@ class Workspace:
         return result
 
     def refresh(self) -> None:
-        """Rebuild the metric facts from the tables as they are now, in one transaction. Imports do
-        this themselves; run it after the tables `sources:` maps have changed (after each sync)."""
-        self._in_transaction(lambda: None)
+        """Rebuild the metric facts from the tables as they are now, in one transaction. Imports
+        keep them current themselves; run it after the tables `sources:` maps have changed (after
+        each sync), which carry no import for an update to follow."""
+        self._in_transaction(lambda: None, rebuild=True)
 
     def export(self, directory: str | Path) -> list[Path]:
         """Write the agreement (DIRECTORY/netlead.yaml) and every table of the store as Parquet

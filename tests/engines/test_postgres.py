@@ -4,6 +4,8 @@ from a DuckDB folder workspace and a PostgreSQL workspace loaded from the same f
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from engine_helpers import DATA, FIXTURES, as_json, assert_same_json, calls, differences, load
 
@@ -152,3 +154,52 @@ def test_a_source_without_a_required_column_names_its_line(postgres_schema):
     assert refused.value.issues == [
         f"netlead.yaml:{line}: sources.leads: crm_people has no column 'created_at' for created_at — name the "
         "source's column in `columns: {created_at: ...}`"]
+
+
+def test_updates_on_postgres_equal_a_rebuild(postgres_schema, tmp_path):
+    """An import into a PostgreSQL workspace updates the derived tables for what it touched, as on
+    DuckDB (tests/metrics/test_update.py): an opportunity and an event moved to another lead, an
+    email changed (freeing a duplicate, D2), a lead arriving after its events leave every table as
+    a rebuild leaves it."""
+    from netlead import metrics
+    from netlead.metrics import derived
+
+    files = {
+        "leads-1": "lead_id,created_at,channel,email,company,country,employees,trigger,need\n"
+                   "A1,2026-01-05 09:00,paid,a@x.test,Acme,GB,50,t,n\n"
+                   "A2,2026-01-20 09:00,paid, A@x.test,Acme,GB,50,t,n\n",
+        "lead_events-1": "event_id,lead_id,type,occurred_at\nE1,A1,issued,2026-01-06 10:00\n"
+                         "E2,A3,issued,2026-01-22 10:00\n",
+        "opportunities-1": "opportunity_id,lead_id,created_at,status,closed_at,revenue\n"
+                           "O1,A1,2026-01-10 10:00,won,2026-02-01 10:00,100\n",
+        "opportunity_stages-1": "opportunity_id,stage,entered_at\nO1,proposal,2026-01-12 10:00\n",
+        "leads-2": "lead_id,created_at,channel,email,company,country,employees,trigger,need\n"
+                   "A1,2026-01-05 09:00,paid,b@x.test,Acme,GB,50,t,n\n"
+                   "A3,2026-01-21 09:00,web,c@x.test,Bolt,GB,50,t,n\n",
+        "opportunities-2": "opportunity_id,lead_id,created_at,status,closed_at,revenue\n"
+                           "O1,A2,2026-01-10 10:00,won,2026-02-01 10:00,100\n",
+        "lead_events-2": "event_id,lead_id,type,occurred_at\nE1,A2,issued,2026-01-21 10:00\n",
+    }
+    text = (DATA / "journey" / "netlead.yaml").read_text().replace(
+        "  subtract:\n", "  subtract:\n    - reason: duplicate\n      duplicate: {keys: [email], within_days: 30}\n")
+    # Every touched table updated row by row, however much of it an import touched, in batches of 2.
+    with netlead.init(postgres_schema("updates"), text) as workspace, \
+            mock.patch.object(derived, "WHOLE_SHARE", float("inf")), mock.patch.object(derived, "BATCH_SIZE", 2):
+        for name, body in files.items():
+            path = tmp_path / f"{name}.csv"
+            path.write_text(body)
+            workspace.import_files(name.split("-")[0], [path])
+        con = workspace.con
+        assert con.execute("SELECT count(*) FROM duplicate_gaps").fetchone()[0] == 0  # A1 left a@x.test
+
+        def tables():
+            return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr)  # noqa: S608
+                    for t in ("lead_facts", "lead_keys", "duplicate_gaps", "cohort_leads",
+                              "cohort_opportunities", "cost_facts", "journey_stage_names")}
+
+        updated = tables()
+        con.execute("BEGIN TRANSACTION")
+        metrics.refresh(con, workspace.agreement)
+        rebuilt = tables()
+        con.execute("ROLLBACK")
+        assert updated == rebuilt

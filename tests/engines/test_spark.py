@@ -42,6 +42,18 @@ def test_a_spark_workspace_refuses_imports(workspaces):
     assert "netlead export" in refused.value.hint and "sources:" in refused.value.hint
 
 
+def test_sql_never_writes_to_the_data(workspaces):
+    """The derived tables are the session's own; the data's tables are never written, whichever
+    statement the SQL is, and the rows stay."""
+    _, spark = workspaces["small"]
+    before = spark.con.execute("SELECT COUNT(*) FROM leads").fetchall()
+    for statement in ("DELETE FROM leads", "INSERT INTO leads SELECT * FROM leads",
+                      "CREATE OR REPLACE TABLE costs AS SELECT * FROM costs WHERE false"):
+        with pytest.raises(NetleadError, match="does not write to"):
+            spark.con.execute(statement)
+    assert spark.con.execute("SELECT COUNT(*) FROM leads").fetchall() == before > [(0,)]
+
+
 def test_export_refuses_a_folder_holding_an_agreement(workspaces, tmp_path):
     duck, _ = workspaces["small"]
     duck.export(tmp_path / "once")

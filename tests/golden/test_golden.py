@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from netlead import agreement as agreement_module
-from netlead.metrics import _sql, facts
+from netlead.metrics import _sql, derived, duplicates, facts
 from netlead.store.db import schema_sql
 
 cohorts = importlib.import_module("netlead.metrics.cohorts")
@@ -31,24 +31,49 @@ COMPOSED = {"journey": "journey_lead_stages", "journey_totals": "journey_lead_st
             "convert_time_curve": "convert_time_km"}
 
 
+class Recorder:
+    """Stands in for a connection to collect the statements a function runs."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def execute(self, sql: str, params=None):
+        self.statements.append(sql)
+
+
 def collect() -> dict[str, str]:
     """Every DuckDB SQL netlead runs, by snapshot name."""
     units = {"schema": schema_sql()}
     names = sorted(p.name[:-4] for p in resources.files("netlead.metrics").joinpath("sql").iterdir()
                    if p.name.endswith(".sql"))
     for name in names:
-        if name in ("lead_facts", "duplicate_of"):
+        if name in ("lead_facts", "duplicate_of", "journey_lead_stages") or COMPOSED.get(name) == "journey_lead_stages":
             continue  # agreement-dependent: below, per fixture agreement
         units[name] = journey.composed(name, COMPOSED[name])[0] if name in COMPOSED else _sql.render(name)
+    units["cost_facts_scoped"] = _sql.render("cost_facts", scope=derived.TOUCHED_COSTS)
+    for name in ("cohort_leads", "cohort_opportunities"):
+        units[f"{name}_scoped"] = _sql.render(name, scope=derived.BATCH)
     for fixture in FIXTURES:
         agreement = agreement_module.load(DATA / fixture / "netlead.yaml")
-        units[f"facts_{fixture}"] = ";\n".join(facts._statements(agreement))
+        units[f"facts_{fixture}"] = facts.lead_facts_sql(agreement)
         for version in agreement.versions:
             for rule in version.net.subtract:
                 if rule.duplicate is not None:
-                    same = facts.exp.and_(*[facts.normalised_key(k, "l").eq(facts.normalised_key(k, "t"))
+                    same = facts.exp.and_(*[duplicates.normalised_key(k, "l").eq(duplicates.normalised_key(k, "t"))
                                             for k in rule.duplicate.keys])
                     units[f"duplicate_of_{fixture}"] = _sql.render("duplicate_of", {"__same_keys": same})
+    # The SQL that differs only in the agreement's rules or stages: one fixture each.
+    small, journey_fixture = (agreement_module.load(DATA / f / "netlead.yaml") for f in ("small", "journey"))
+    units["facts_small_scoped"] = facts.lead_facts_sql(small, derived.BATCH)
+    for step, run in (("rebuild", lambda c: duplicates.rebuild(c, small)),
+                      ("update", lambda c: duplicates.update(c, small, derived.CHANGED_LEADS, derived.TOUCHED_LEADS))):
+        recorder = Recorder()
+        run(recorder)
+        units[f"duplicates_{step}_small"] = ";\n".join(recorder.statements)
+    chain = journey.chain_columns(journey_fixture, journey_fixture.versions[-1].stages)
+    for name, base in COMPOSED.items():
+        if base == "journey_lead_stages":
+            units[name] = journey.composed(name, base, chain)[0]
     return units
 
 

@@ -36,7 +36,8 @@ def test_a_file_run_as_written_is_the_sql_render_writes(name):
 def test_only_files_with_the_helpers_are_rendered():
     rendered = {name for name in NAMES if _sql._static(name) != _sql._text(name)}
     assert rendered == {name for name in NAMES if "netlead_trim(" in _sql._text(name).lower()
-                        or "netlead_filled(" in _sql._text(name).lower()}
+                        or "netlead_filled(" in _sql._text(name).lower()
+                        or "netlead_in_scope(" in _sql._text(name).lower()}
     assert "waterfall" not in rendered and "lead_facts" in rendered
 
 

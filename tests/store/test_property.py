@@ -63,26 +63,35 @@ def test_importing_a_file_twice_changes_nothing(tmp_path, data, kind):
         con.close()
 
 
+SEEDS = {  # one row of each kind, with the key 'ZZZ'
+    "leads": ("lead_id", "lead_id,created_at,channel\nZZZ,2026-01-01,seed\n"),
+    "costs": ("cost_id", "cost_id,category,amount,date\nZZZ,media,1,2026-01-01\n"),
+}
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=st.lists(LEAD_ROW, max_size=12))
-def test_first_load_and_general_path_agree(tmp_path, body):
+@given(data=st.data(), kind=st.sampled_from(sorted(SPECS)))
+def test_first_load_and_general_path_agree(tmp_path, data, kind):
     """The first load of a kind takes a one-pass path (bulk.py); a store already holding a row of
-    that kind takes the general one. Both must load and refuse the same rows for the same reasons."""
-    header, _ = SPECS["leads"]
-    path = tmp_path / "leads.csv"
+    that kind takes the general one. Both must load and refuse the same rows for the same reasons
+    (costs: rows without a cost_id send the first load to the general path too)."""
+    header, row = SPECS[kind]
+    body = data.draw(st.lists(row, max_size=12))
+    path = tmp_path / f"{kind}.csv"
     path.write_text(csv_text(header, body), encoding="utf-8")
+    key, seed_text = SEEDS[kind]
     seed = tmp_path / "seed.csv"
-    seed.write_text("lead_id,created_at,channel\nZZZ,2026-01-01,seed\n")
+    seed.write_text(seed_text)
     outcomes = []
     for seeded in (False, True):
         con = connect(":memory:", "Europe/London")
         try:
             if seeded:
-                import_file(con, "leads", seed, AGREEMENT)
-            result = import_file(con, "leads", path, AGREEMENT)
+                import_file(con, kind, seed, AGREEMENT)
+            result = import_file(con, kind, path, AGREEMENT)
             outcomes.append((
                 (result.loaded, result.quarantined, sorted(result.notes)),
-                rows(con, "SELECT * EXCLUDE (import_id) FROM leads WHERE lead_id <> 'ZZZ' ORDER BY ALL"),
+                rows(con, f"SELECT * EXCLUDE (import_id) FROM {kind} WHERE {key} <> 'ZZZ' ORDER BY ALL"),  # noqa: S608
                 rows(con, "SELECT row_number, column_name, value, reason FROM quarantine ORDER BY ALL"),
             ))
         finally:

@@ -258,12 +258,14 @@ def connect(url: str, timezone: str) -> PostgresConnection:
 def create_schema(con: PostgresConnection) -> None:
     from netlead.store.db import schema_sql
 
-    present = con.run_native("SELECT to_regclass('agreement_versions') IS NOT NULL").fetchone()[0]
-    if present:
+    # The last table schema.sql gained, so that a workspace made before it gets it too (every
+    # statement of the schema is IF NOT EXISTS).
+    present = "SELECT to_regclass('replaced_leads') IS NOT NULL"
+    if con.run_native(present).fetchone()[0]:
         return
     con.execute("BEGIN TRANSACTION")  # the lock: two processes creating the schema at once
     try:
-        if not con.run_native("SELECT to_regclass('agreement_versions') IS NOT NULL").fetchone()[0]:
+        if not con.run_native(present).fetchone()[0]:
             con.execute(schema_sql())
         con.execute("COMMIT")
     except BaseException:
@@ -472,7 +474,7 @@ def through_duckdb(pg: PostgresConnection, agreement, kinds: list[str], work):
             pg.run_native(f"DROP TABLE {staging}")
         for file_kind, file in duck.execute("SELECT DISTINCT kind, file FROM imports").fetchall():
             pg.execute("DELETE FROM quarantine WHERE kind = ? AND file = ?", [file_kind, file])
-        for table in ("quarantine", "imports"):
+        for table in ("quarantine", "imports", "replaced_leads"):
             pg.copy_in(table, duck.sql(f"SELECT * FROM {table}").to_arrow_table())  # noqa: S608 - constants
         names = duck.sql("SELECT DISTINCT kind, name FROM attribute_names").to_arrow_table()
         pg.register("_nl_attribute_names", names)

@@ -93,6 +93,8 @@ class SparkConnection:
         kind, reads, writes = _shape(sql)
         if kind == "transaction":
             return None  # every table it writes is this session's: nothing to commit
+        for name in writes:
+            self._check_writable(name)
         if reads <= self._local | _CATALOG and kind in ("query", "write"):
             if kind == "write":
                 self.local.execute(sql, params)
@@ -128,6 +130,12 @@ class SparkConnection:
         if isinstance(tree, exp.Drop):
             for table in tree.expressions:
                 self.drop(table.name)
+            return None
+        if isinstance(tree, exp.Insert) and isinstance(tree.this, exp.Table):
+            # Rows from the data into a table of this session (a local one moves to Spark).
+            name = self._to_spark(tree.this.name)
+            rows = self._run(tree.expression.sql(dialect=DIALECT, unsupported_level=ErrorLevel.RAISE), args)
+            self._keep(name, self.session.table(name).union(rows))
             return None
         if not isinstance(tree, exp.Query):
             raise NetleadError(f"a Spark workspace is read-only: it does not run {tree.key.upper()} statements",
@@ -188,6 +196,22 @@ class SparkConnection:
         self.view(name, kept)
         self._kept[name] = kept
 
+    def _check_writable(self, name: str) -> None:
+        """Only the tables of this session are written: the local ones, those made from queries,
+        and new ones; never a table of the data."""
+        if name in self._views and name not in self._local and name not in self._kept:
+            raise NetleadError(f"a Spark workspace does not write to {name}", READ_ONLY_HINT)
+
+    def _to_spark(self, name: str) -> str:
+        """A table of this session that rows computed by Spark go into: a local one (created empty
+        by a CREATE TABLE, say) continues as the Spark view of its rows."""
+        self._check_writable(name)
+        if name in self._local:
+            self._local.discard(name)
+            self.local.execute(f'DROP TABLE "{name}"')
+            self.local.execute(f'CREATE VIEW "{name}" AS SELECT NULL AS spark_view')  # listed, never read
+        return name
+
     def _publish(self, name: str) -> None:
         """A local table as a Spark view too."""
         self.view(name, self.session.createDataFrame(self.local.sql(f'SELECT * FROM "{name}"').to_arrow_table()))  # noqa: S608
@@ -224,12 +248,12 @@ _CANONICAL = frozenset(TABLES)
 @functools.lru_cache(maxsize=512)
 def _shape(sql: str) -> tuple[str, frozenset[str], frozenset[str]]:
     """What DuckDB `sql` does: `transaction` (BEGIN, COMMIT, ROLLBACK only), `query`, `write`
-    (CREATE or INSERT) or `other`; the tables it reads and those it writes, CTEs aside."""
+    (CREATE, INSERT or DELETE) or `other`; the tables it reads and those it writes, CTEs aside."""
     trees = [t for t in sqlglot.parse(sql, read="duckdb") if t is not None]
     reads, writes = set(), set()
     for tree in trees:
         ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
-        target = tree.this if isinstance(tree, exp.Create | exp.Insert) else None
+        target = tree.this if isinstance(tree, exp.Create | exp.Insert | exp.Delete) else None
         if isinstance(target, exp.Schema):
             target = target.this
         if isinstance(target, exp.Table):
@@ -241,7 +265,7 @@ def _shape(sql: str) -> tuple[str, frozenset[str], frozenset[str]]:
         kind = "transaction"
     elif all(isinstance(t, exp.Query) for t in trees):
         kind = "query"
-    elif all(isinstance(t, exp.Create | exp.Insert) for t in trees):
+    elif all(isinstance(t, exp.Create | exp.Insert | exp.Delete) for t in trees):
         kind = "write"
     else:
         kind = "other"

@@ -1,5 +1,5 @@
 """The metrics of METRICS.md, computed in the database from the canonical tables and the derived
-facts that `refresh` keeps (lead_facts, cost_facts).
+tables that `update` keeps after every import and `refresh` rebuilds (derived.py).
 
 The modules build SQL with SQLGlot only through `netlead._lazy`, so importing them all costs a
 metric command a few milliseconds and no SQLGlot."""
@@ -8,8 +8,8 @@ from netlead.metrics.cohorts import cohorts, development
 from netlead.metrics.convert_time import convert_time, convert_time_curve
 from netlead.metrics.cpnsli import cpnsli
 from netlead.metrics.decay import decay
+from netlead.metrics.derived import refresh, update
 from netlead.metrics.explain import lead
-from netlead.metrics.facts import refresh
 from netlead.metrics.journey import journey
 from netlead.metrics.projected import projected
 from netlead.metrics.response import response
@@ -33,6 +33,7 @@ __all__ = [
     "response",
     "scorecard",
     "stuck",
+    "update",
     "waterfall",
     "whatif",
 ]

@@ -1,7 +1,11 @@
-"""The derived tables of the cohort, response, decay and scorecard metrics (D10-D22), rebuilt with
-`refresh(con, agreement)` after `lead_facts` (they read it). Like lead_facts they hold instants and
-never depend on `as_of`, so a metric at any `as_of` is a filter over them.
+"""The derived tables of the cohort, response, decay and scorecard metrics (D10-D22), built after
+`lead_facts` (they read it), whole or for the leads an import touched (derived.py). Like
+lead_facts they hold instants and never depend on `as_of`, so a metric at any `as_of` is a filter
+over them.
 
+- `cohort_days`: the zone's offset on every local day cohort_leads looks up (sql/cohort_days.sql);
+  it covers the days of every lead's lookups, so rebuilding it for all leads after lead_facts
+  changed never changes another lead's row.
 - `cohort_versions`: one row per agreement version with the dates it governs (T4) and what these
   metrics need of it: default_margin, sales_cycle_days, the SLA and its business hours as seconds.
 - `cohort_leads`: one row per net lead that has been issued (D5), with its first issue, response,
@@ -34,12 +38,23 @@ COLUMN_COUNT = 10 + 3 * 7  # sql/cohort_versions.sql
 
 
 def refresh(con: duckdb.DuckDBPyConnection, agreement) -> None:
-    """(Re)build cohort_versions, cohort_leads and cohort_opportunities, inside the caller's
-    transaction, after lead_facts has been rebuilt."""
+    """(Re)build cohort_versions, cohort_days, cohort_leads and cohort_opportunities, inside the
+    caller's transaction, after lead_facts has been rebuilt."""
     write_versions(con, agreement)
+    build(con, agreement)
+
+
+def build(con: duckdb.DuckDBPyConnection, agreement) -> None:
+    """cohort_days for lead_facts as it stands, then cohort_leads and cohort_opportunities."""
     write_days(con, agreement)
-    con.execute(_sql.render("cohort_leads"))
-    con.execute(_sql.render("cohort_opportunities"))
+    write_leads(con)
+
+
+def write_leads(con: duckdb.DuckDBPyConnection, scope: str | None = None) -> None:
+    """cohort_leads and cohort_opportunities whole, or for the leads whose ids the table `scope`
+    holds (lead_facts and cohort_days rebuilt for them before)."""
+    _sql.replace(con, "cohort_leads", _sql.render("cohort_leads", scope=scope), scope)
+    _sql.replace(con, "cohort_opportunities", _sql.render("cohort_opportunities", scope=scope), scope)
 
 
 def _seconds(moment: time) -> int:

@@ -16,8 +16,8 @@ import duckdb
 import pyarrow as pa
 
 from netlead.errors import NetleadError
-from netlead.metrics import periods
-from netlead.metrics.journey import prepare, run, split_name
+from netlead.metrics import derived, periods
+from netlead.metrics.journey import run, split_name
 from netlead.metrics.stuck import outcome_next_table
 
 EVENTS = ("opportunity", "win")
@@ -30,7 +30,7 @@ def _run(con, agreement, name, by, from_, to, as_of, split, to_event) -> pa.Tabl
             "Use --to-event opportunity or --to-event win.",
         )
     split_column = split_name(split)
-    prepare(con, agreement, cohort_tables=True)
+    derived.ensure(con, agreement)
     frame = periods.frame(con, agreement, by, from_, to, as_of)
     params = {**frame.params, "split": split_column, "to_event": to_event}
     with periods.registered(con, frame, {"metric_outcome_next": outcome_next_table(agreement)}):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from netlead.metrics import _sql, facts, periods
+from netlead.metrics import _sql, derived, periods
 
 
 def cpnsli(
@@ -21,7 +21,7 @@ def cpnsli(
     investment, net_leads_issued, issued_off_agreement, cpnsli`; with `by_channel` (D9):
     `period_start, period, channel, investment, net_leads_issued, cpnsli`, channels sorted by name
     and `(shared)` last, no rows for an empty period."""
-    facts.ensure(con, agreement)
+    derived.ensure(con, agreement)
     frame = periods.frame(con, agreement, by, from_, to, as_of)
     if by_channel:
         with periods.registered(con, frame):

@@ -6,8 +6,8 @@ import duckdb
 
 from netlead._lazy import exp
 from netlead.errors import NetleadError
-from netlead.metrics import _sql, facts, periods
-from netlead.metrics.facts import normalised_key
+from netlead.metrics import _sql, derived, periods
+from netlead.metrics.duplicates import normalised_key
 
 
 def lead(con: duckdb.DuckDBPyConnection, agreement, lead_id: str, as_of=None) -> dict:
@@ -15,7 +15,7 @@ def lead(con: duckdb.DuckDBPyConnection, agreement, lead_id: str, as_of=None) ->
     governing it (T4), its status and reason, the rule that matched (number, line, text), the
     evidence answers found with when each was recorded and whether it counted (D3), its first issue
     and response, and whether it was issued off agreement (D6)."""
-    facts.ensure(con, agreement)
+    derived.ensure(con, agreement)
     moment = periods.resolve_as_of(agreement.calendar, as_of)
     params = {"lead_id": lead_id, "as_of": moment}
     rows = _sql.arrow(con, "lead", params).to_pylist()

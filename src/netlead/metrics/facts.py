@@ -1,8 +1,9 @@
-"""The derived tables the metrics read, rebuilt by `refresh` after every import and whenever the
-agreement's versions change. They hold what does not depend on `as_of`, so a metric at any `as_of`
-is a cheap filter over them.
+"""The SQL of the per-lead and per-cost facts, filled in from the agreement (derived.py keeps the
+tables). They hold what does not depend on `as_of`, so a metric at any `as_of` is a cheap filter.
 
-- `lead_facts`: one row per lead (see sql/lead_facts.sql for the columns).
+- `lead_facts`: one row per lead (see sql/lead_facts.sql for the columns), with the journey's
+  opportunity stage times (D23) in `journey_stage_<i>_at`, one per opportunity stage the
+  agreement's journeys name (`journey_stage_columns`).
 - `cost_facts`: included cost rows cut at version changes (sql/cost_facts.sql).
 - `fact_versions`, `fact_cost_categories`: the versions' dates and cost policies as tables.
 """
@@ -16,65 +17,36 @@ from datetime import date, timedelta
 import duckdb
 
 from netlead._lazy import exp, sqlglot
-from netlead.agreement.conditions import CANONICAL_COLUMNS
+from netlead.agreement.models import FIXED_STAGES
 from netlead.errors import NetleadError
-from netlead.metrics import _sql
+from netlead.metrics import _sql, duplicates
 
 # D3's answer fields: lead_facts.sql records when each was first recorded (column `<name>_at`).
 ANSWER_FIELDS = ("trigger", "cost_of_inaction", "decision_makers", "need", "appointment_at")
 FIRST_DAY, LAST_DAY = date(1, 1, 1), date(9999, 12, 31)
+# Journey stages timed by fixed columns of lead_facts; the others are opportunity stages.
+FIXED_KINDS = frozenset(FIXED_STAGES) | {"won"}
 
 
-def refresh(con: duckdb.DuckDBPyConnection, agreement) -> None:
-    """(Re)build the metric facts from the canonical tables, inside the caller's transaction.
-
-    The connection's TimeZone must be the agreement's: local dates (T1) are CAST(instant AS DATE).
-    """
-    timezone = con.execute("SELECT current_setting('TimeZone')").fetchall()[0][0]
-    if timezone != agreement.calendar.timezone:
-        raise NetleadError(
-            f"the connection's TimeZone is {timezone}, the agreement's is {agreement.calendar.timezone}",
-            "open the store with netlead.store.connect(path, agreement.calendar.timezone)",
-        )
-    _write_versions(con, agreement)
-    for statement in _statements(agreement):
-        con.execute(statement)
-    from netlead.metrics import cohort_facts, journey_facts  # they read lead_facts: built after them
-
-    cohort_facts.refresh(con, agreement)
-    journey_facts.refresh(con, agreement)
+@functools.lru_cache(maxsize=16)
+def lead_facts_sql(agreement, scope: str | None = None) -> str:
+    """The SELECT of lead_facts for one agreement (immutable, so cached by identity: rendering
+    takes longer than refreshing a small store), of every lead or of those in `scope`."""
+    return _sql.render("lead_facts", lead_placeholders(agreement), scope)
 
 
-@functools.lru_cache(maxsize=8)
-def _statements(agreement) -> tuple[str, ...]:
-    """The refresh SQL of one agreement (immutable, so cached by identity: rendering takes longer
-    than refreshing a small store)."""
-    return (
-        _sql.render("cost_facts"),
-        duplicate_gaps_sql(agreement.versions),
-        _sql.render("lead_facts", lead_placeholders(agreement)),
-        "DROP TABLE duplicate_gaps",
-    )
+@functools.lru_cache(maxsize=4)
+def cost_facts_sql(scope: str | None = None) -> str:
+    return _sql.render("cost_facts", scope=scope)
 
 
-def ensure(con: duckdb.DuckDBPyConnection, agreement) -> None:
-    """Build the facts when they are missing (a store nothing was imported into yet) or were built
-    under other agreement versions, so a metric never reads facts of another agreement. Keeping
-    them current with the data is the importer's part (refresh after every import)."""
-    built = con.execute(
-        "SELECT COUNT(*) FROM information_schema.tables "
-        "WHERE table_name IN ('lead_facts', 'cost_facts', 'fact_versions')"
-    ).fetchall()[0][0]
-    if built == 3:
-        hashes = [
-            h for (h,) in con.execute("SELECT hash FROM fact_versions ORDER BY version_index").fetchall()
-        ]
-        if hashes == [v.hash for v in agreement.versions]:
-            return
-    refresh(con, agreement)
+def journey_stage_columns(agreement) -> dict[str, str]:
+    """Each opportunity stage the agreement's journeys name, with its lead_facts column."""
+    names = [s for v in agreement.versions for s in v.stages if s not in FIXED_KINDS]
+    return {name: f"journey_stage_{i}_at" for i, name in enumerate(dict.fromkeys(names))}
 
 
-def _write_versions(con: duckdb.DuckDBPyConnection, agreement) -> None:
+def write_versions(con: duckdb.DuckDBPyConnection, agreement) -> None:
     versions = agreement.versions
     con.execute(
         "CREATE OR REPLACE TABLE fact_versions (version_index INTEGER, version INTEGER, "
@@ -100,15 +72,36 @@ def _write_versions(con: duckdb.DuckDBPyConnection, agreement) -> None:
 
 def lead_placeholders(agreement) -> dict:
     versions = agreement.versions
-    gaps = _duplicate_keys(versions)
+    lists = duplicates.key_lists(versions)
+    gaps = [f"duplicate_gap_{index}" for index, _ in lists.values()]
+    stages = journey_stage_columns(agreement)
     return {
         "__version_index": _by_version(versions, [exp.Literal.number(i) for i in range(len(versions))]),
-        "__rule_index": _by_version(versions, [_rule_index(v, gaps) for v in versions]),
-        "__duplicate_gaps": [exp.alias_(exp.column(name, table="g"), name) for name in gaps.values()],
+        "__rule_index": _by_version(versions, [_rule_index(v, lists) for v in versions]),
+        "__duplicate_gap_columns": [
+            exp.alias_(exp.func("max", exp.Case().when(
+                exp.column("key_list", table="d").eq(index), exp.column("gap", table="d"))), f"duplicate_gap_{index}")
+            for index, _ in lists.values()
+        ],
+        "__duplicate_gaps": [exp.alias_(exp.column(name, table="g"), name) for name in gaps],
+        "__stage_firsts": [
+            exp.alias_(exp.func("min", exp.Case().when(
+                _sql.trim(exp.column("stage", table="s")).eq(exp.Literal.string(name)),
+                exp.column("entered_at", table="s"))), column)
+            for name, column in stages.items()
+        ],
+        "__stage_times": [exp.alias_(_not_before_created(exp.column(c, table="s")), c) for c in stages.values()],
+        "__stage_columns": [exp.column(c, table="v") for c in stages.values()],
         "__answered_at": _evidence_switch(versions, "r", answered=True),
         "__evidence_at": _evidence_switch(versions, "a", answered=False),
         "__rule_reason": _rule_reason(versions),
     }
+
+
+def _not_before_created(time: exp.Expression) -> exp.Expression:
+    """T3: a time earlier than the lead's created_at is read as created_at."""
+    created = exp.column("created_at", table="l")
+    return exp.Case().when(time < created, created.copy()).else_(time.copy())
 
 
 def _by_version(versions, values: list[exp.Expression], created_date: exp.Expression | None = None):
@@ -128,129 +121,12 @@ def _by_version(versions, values: list[exp.Expression], created_date: exp.Expres
     return case.else_(segments[0][1])
 
 
-def key_column(name: str, alias: str = "l") -> exp.Expression:
-    """A lead field by name: a canonical column, else the attribute of that name (text)."""
-    if name in CANONICAL_COLUMNS:
-        return exp.column(name, table=alias)
-    # As the agreement's conditions read attributes: text inside the lead's JSON object.
-    path = exp.JSONPath(expressions=[exp.JSONPathRoot(), exp.JSONPathKey(this=name)])
-    return exp.JSONExtractScalar(this=exp.column("attributes", table=alias), expression=path)
-
-
-def normalised_key(name: str, alias: str = "l") -> exp.Expression:
-    """D2: trimmed, lower-case text; empty is null (an empty or null key never matches)."""
-    text = _sql.trim(exp.cast(key_column(name, alias), "varchar"))
-    return exp.func("nullif", exp.Lower(this=text), exp.Literal.string(""))
-
-
-def _duplicate_keys(versions) -> dict[tuple[str, ...], str]:
-    """Each distinct key list of the duplicate rules and the duplicate_gaps column for it."""
-    keys = [tuple(r.duplicate.keys) for v in versions for r in v.net.subtract if r.duplicate is not None]
-    return {k: f"duplicate_gap_{i}" for i, k in enumerate(dict.fromkeys(keys))}
-
-
-def duplicate_gaps_sql(versions) -> str:
-    """D2: a table `duplicate_gaps(lead_id, duplicate_gap_<i>...)` of seconds since the closest
-    earlier lead with the same normalised keys, for the leads where that is within some rule's
-    window. Sorting the leads by (keys, created_at, lead_id) puts that closest earlier lead right
-    before each, so LAG suffices (a chain A, B, C is judged on B). In DuckDB one sort of only the
-    leads whose keys repeat measured several times faster than a window partitioned by the keys."""
-    columns = _duplicate_keys(versions)
-    parts = []
-    for keys, name in columns.items():
-        within = max(
-            r.duplicate.within_days
-            for v in versions
-            for r in v.net.subtract
-            if r.duplicate is not None and tuple(r.duplicate.keys) == keys
-        )
-        names = [f"key_{j}" for j in range(len(keys))]
-        keyed = exp.select(
-            exp.column("lead_id", table="l"),
-            exp.column("created_at", table="l"),
-            *[exp.alias_(normalised_key(k), n) for k, n in zip(keys, names, strict=True)],
-        ).from_(exp.to_table("leads").as_("l"))
-        present = exp.and_(*[exp.column(n, table="k").is_(exp.null()).not_() for n in names])
-        # Most keys belong to one lead: only the leads whose keys repeat go through the sort.
-        repeated = (
-            exp.select(*[exp.column(n, table="k") for n in names])
-            .from_(exp.to_table("keyed").as_("k"))
-            .where(present)
-            .group_by(*[exp.column(n, table="k") for n in names])
-            .having(exp.Count(this=exp.Star()) > 1)
-            .subquery("r")
-        )
-        candidates = (
-            exp.select(
-                exp.column("lead_id", table="k"),
-                exp.column("created_at", table="k"),
-                *[exp.column(n, table="k") for n in names],
-            )
-            .from_(exp.to_table("keyed").as_("k"))
-            .join(
-                repeated, on=exp.and_(*[exp.column(n, table="k").eq(exp.column(n, table="r")) for n in names])
-            )
-            .subquery("k")
-        )
-        order = exp.Order(
-            expressions=[
-                exp.Ordered(this=exp.column(c, table="k")) for c in [*names, "created_at", "lead_id"]
-            ]
-        )
-
-        def previous(column: str, order: exp.Order = order) -> exp.Expression:
-            return exp.Window(this=exp.func("lag", exp.column(column, table="k")), order=order.copy())
-
-        same = exp.and_(*[exp.column(n, table="k").eq(previous(n)) for n in names])
-        seconds = exp.Sub(
-            this=exp.func("epoch", exp.column("created_at", table="k")),
-            expression=exp.func("epoch", previous("created_at")),
-        )
-        gaps = (
-            exp.select(exp.column("lead_id", table="k"), exp.alias_(exp.Case().when(same, seconds), "gap"))
-            .from_(candidates)
-            .with_("keyed", as_=keyed)
-        )
-        # UNION ALL is positional: every part lists every gap column in the same order.
-        values = [
-            exp.alias_(exp.column("gap", table="d") if c == name else exp.cast(exp.null(), "double"), c)
-            for c in columns.values()
-        ]
-        parts.append(
-            exp.select(exp.column("lead_id", table="d"), *values)
-            .from_(gaps.subquery("d"))
-            .where(exp.column("gap", table="d") <= exp.Literal.number(within * 86400))
-        )
-    if not parts:
-        query = exp.select("lead_id").from_("leads").where(exp.false())
-    elif len(parts) == 1:
-        query = parts[0]
-    else:
-        # A lead may be near a duplicate under several key lists: one row each, then combined.
-        union = parts[0]
-        for part in parts[1:]:
-            union = exp.union(union, part, distinct=False)
-        query = (
-            exp.select("lead_id", *[exp.alias_(exp.func("max", exp.column(c)), c) for c in columns.values()])
-            .from_(union.subquery("u"))
-            .group_by("lead_id")
-        )
-    create = exp.Create(
-        this=exp.to_table("duplicate_gaps"),
-        kind="TABLE",
-        expression=query,
-        replace=True,
-        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-    )
-    return create.sql(dialect="duckdb")
-
-
-def _rule_index(version, gaps) -> exp.Expression:
+def _rule_index(version, lists) -> exp.Expression:
     """The 0-based index of the first subtraction rule the lead matches (D2), or null."""
     case = exp.Case()
     for index, rule in enumerate(version.net.subtract):
         if rule.duplicate is not None:
-            name = gaps[tuple(rule.duplicate.keys)]
+            name = f"duplicate_gap_{lists[tuple(rule.duplicate.keys)][0]}"
             within = exp.Literal.number(float(rule.duplicate.within_days) * 86400)
             matches = exp.column(name, table="l") <= within
         else:

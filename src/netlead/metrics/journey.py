@@ -19,13 +19,15 @@ import duckdb
 import pyarrow as pa
 
 from netlead._lazy import exp
-from netlead.agreement.models import FIXED_STAGES
 from netlead.errors import NetleadError
-from netlead.metrics import _sql, cohort_facts, facts, journey_facts, periods
+from netlead.metrics import _sql, derived, facts, periods
+from netlead.metrics.facts import FIXED_KINDS
 
 SPLITS = ("channel", "account_type")
-# Stages timed from lead_facts and opportunities, always in the chain; the others are opportunity stages.
-FIXED_KINDS = frozenset(FIXED_STAGES) | {"won"}
+# The lead_facts column timing each fixed stage but `net` (entered at the first issue by as_of,
+# else at created_at).
+FIXED_COLUMNS = {"lead": "created_at", "issued": "first_issued_at", "responded": "first_responded_at",
+                 "opportunity": "first_opportunity_at", "won": "first_won_at"}
 
 
 def owners_text(owners: dict[str, Decimal]) -> str:
@@ -34,11 +36,15 @@ def owners_text(owners: dict[str, Decimal]) -> str:
 
 
 @functools.cache
-def composed(name: str, base_name: str = "journey_lead_stages") -> tuple[str, frozenset[str]]:
+def composed(name: str, base_name: str = "journey_lead_stages",
+             chain: tuple[str, ...] = ()) -> tuple[str, frozenset[str]]:
     """The SQL of `sql/<name>.sql` with `sql/<base_name>.sql` as its first CTE, named like that
-    file, and the parameters it uses: D23 (and D27's estimate) are written once."""
-    tree = _sql._parsed(name).copy()
-    base = exp.maybe_parse(_sql.render(base_name), dialect="duckdb")
+    file, and the parameters it uses: D23 (and D27's estimate) are written once. `chain` names the
+    lead_facts column timing each stage of the journey's chain, in order (`chain_columns`): the
+    journey's files have a column per stage."""
+    placeholders = _chain_placeholders(chain) if base_name == "journey_lead_stages" else None
+    tree = exp.maybe_parse(_sql.render(name, placeholders), dialect="duckdb")
+    base = exp.maybe_parse(_sql.render(base_name, placeholders), dialect="duckdb")
     cte = exp.CTE(this=base, alias=exp.TableAlias(this=exp.to_identifier(base_name)))
     with_ = tree.args.get("with_")
     if with_ is None:
@@ -49,11 +55,82 @@ def composed(name: str, base_name: str = "journey_lead_stages") -> tuple[str, fr
 
 
 def run(
-    con: duckdb.DuckDBPyConnection, name: str, params: dict, base_name: str = "journey_lead_stages"
+    con: duckdb.DuckDBPyConnection, name: str, params: dict, base_name: str = "journey_lead_stages",
+    chain: tuple[str, ...] = (),
 ) -> pa.Table:
     """Run `sql/<name>.sql` over its base query with the parameters it uses bound."""
-    sql, used = composed(name, base_name)
+    sql, used = composed(name, base_name, chain)
     return con.sql(sql, params={k: v for k, v in params.items() if k in used}).to_arrow_table()
+
+
+def chain_columns(agreement, stages: list[str]) -> tuple[str, ...]:
+    """The lead_facts column timing each of the chain's stages (`net` for the net stage)."""
+    columns = {**FIXED_COLUMNS, "net": "net", **facts.journey_stage_columns(agreement)}
+    return tuple(columns[stage] for stage in stages)
+
+
+def _chain_placeholders(chain: tuple[str, ...]) -> dict:
+    """The columns per chain stage k of journey_lead_stages.sql and the files reading it."""
+    as_of = exp.Placeholder(this="as_of")
+    stages = range(len(chain))
+
+    def column(name: str, table: str = "f") -> exp.Column:
+        return exp.column(name, table=table)
+
+    def known(name: str) -> exp.Expression:
+        if name == "net":  # entered at the first issue by as_of, else at created_at
+            issued = column("first_issued_at")
+            return exp.Case().when(issued <= as_of.copy(), issued.copy()).else_(column("created_at"))
+        if name == "created_at":
+            return column(name)
+        return exp.Case().when(column(name) <= as_of.copy(), column(name))
+
+    def raised(k: int) -> exp.Expression:
+        latest = exp.func("greatest", *[column(f"known_{j}", "n") for j in range(k + 1)])
+        return exp.Case().when(column(f"known_{k}", "n").is_(exp.null()).not_(), latest)
+
+    def days(k: int) -> exp.Expression:  # from entering stage k to entering k + 1
+        seconds = exp.Sub(this=exp.func("epoch", column(f"entered_{k + 1}", "s")),
+                          expression=exp.func("epoch", column(f"entered_{k}", "s")))
+        return exp.Div(this=exp.paren(seconds), expression=exp.Literal.number(86400))
+
+    def by_stage(index: exp.Expression, value) -> exp.Expression:
+        """CASE index WHEN k THEN value(k) END over the chain (value None: no branch)."""
+        case = exp.Case(this=index)
+        for k in stages:
+            if value(k) is not None:
+                case = case.when(exp.Literal.number(k), value(k))
+        return case if case.args.get("ifs") else exp.null()
+
+    moved_on = range(len(chain) - 1)  # stages with a next one
+    chain_index = column("chain_index", "m")
+    return {
+        "__known_times": [exp.alias_(known(name), f"known_{k}") for k, name in enumerate(chain)],
+        "__raised_times": [exp.alias_(raised(k), f"raised_{k}") for k in stages],
+        "__entered_times": [
+            exp.alias_(exp.func("least", *[column(f"raised_{j}", "r") for j in range(k, len(chain))]), f"entered_{k}")
+            for k in stages
+        ],
+        "__furthest_index": exp.Case(ifs=[
+            exp.If(this=column(f"entered_{k}", "e").is_(exp.null()).not_(), true=exp.Literal.number(k))
+            for k in reversed(stages) if k > 0
+        ], default=exp.Literal.number(0)),
+        "__entered_columns": [column(f"entered_{k}", "e") for k in stages],
+        "__not_net_columns": [exp.alias_(column("created_at", "f"), "entered_0")] + [
+            exp.alias_(exp.cast(exp.null(), "timestamptz"), f"entered_{k}") for k in stages if k > 0
+        ],
+        "__reached_counts": [exp.alias_(exp.Count(this=column(f"entered_{k}", "s")), f"reached_{k}")
+                             for k in stages],
+        "__median_days": [exp.alias_(exp.func("quantile_cont", days(k), exp.Literal.number(0.5)),
+                                     f"median_days_{k}") for k in moved_on],
+        "__p90_days": [exp.alias_(exp.func("quantile_cont", days(k), exp.Literal.number(0.9)),
+                                  f"p90_days_{k}") for k in moved_on],
+        "__reached": by_stage(chain_index, lambda k: column(f"reached_{k}", "c")),
+        "__median_days_in_stage": by_stage(
+            chain_index, lambda k: column(f"median_days_{k}", "c") if k in moved_on else None),
+        "__p90": by_stage(chain_index, lambda k: column(f"p90_days_{k}", "h") if k in moved_on else None),
+        "__furthest_entered": by_stage(column("furthest_index", "s"), lambda k: column(f"entered_{k}", "s")),
+    }
 
 
 def stage_table(con: duckdb.DuckDBPyConnection, agreement, frame: periods.Frame) -> tuple[pa.Table, pa.Table]:
@@ -100,25 +177,12 @@ def stage_table(con: duckdb.DuckDBPyConnection, agreement, frame: periods.Frame)
 def never_reached(con: duckdb.DuckDBPyConnection, agreement, as_of=None) -> list[str]:
     """The opportunity stages the agreement's journey names that the data does not hold by as_of
     (for `netlead check`): the journey reports them as never reached."""
-    prepare(con, agreement)
+    derived.ensure(con, agreement)
     frame = periods.frame(con, agreement, "month", None, None, as_of)
     stages, _ = stage_table(con, agreement, frame)
     return [
         s for s, n in zip(stages["stage"].to_pylist(), stages["never_reached"].to_pylist(), strict=True) if n
     ]
-
-
-def prepare(con: duckdb.DuckDBPyConnection, agreement, cohort_tables: bool = False) -> None:
-    """Build the facts these metrics read when a store has none yet (imports keep them current)."""
-    facts.ensure(con, agreement)
-    journey_facts.ensure(con, agreement)
-    if cohort_tables:
-        present = con.execute(
-            "SELECT COUNT(*) FROM information_schema.tables "
-            "WHERE table_name IN ('cohort_versions', 'cohort_leads', 'cohort_opportunities')"
-        ).fetchall()[0][0]
-        if present != 3:
-            cohort_facts.refresh(con, agreement)
 
 
 def split_name(split: str | None) -> str:
@@ -146,12 +210,12 @@ def journey(
     Rates are fractions; days are fractions of 24 hours. With `split`, `reached` adds up across
     the split values to the unsplit count."""
     split_value = split_name(split)
-    prepare(con, agreement)
+    derived.ensure(con, agreement)
     frame = periods.frame(con, agreement, by, from_, to, as_of)
     stages, chain = stage_table(con, agreement, frame)
     params = {**frame.params, "split": split_value, "all_leads": False}
     with periods.registered(con, frame, {"metric_stages": stages, "metric_chain": chain}):
-        table = run(con, "journey", params)
+        table = run(con, "journey", params, chain=chain_columns(agreement, chain["stage"].to_pylist()))
     if split is None:
         return table.drop_columns(["split"])
     return table.rename_columns([split if name == "split" else name for name in table.column_names])
@@ -160,8 +224,9 @@ def journey(
 def totals(con: duckdb.DuckDBPyConnection, agreement, from_=None, to=None, as_of=None) -> pa.Table:
     """The journey of the whole range as one group: `stage, chain_index, reached, owners,
     never_reached` in the agreement's order (D26 starts from it)."""
-    prepare(con, agreement)
+    derived.ensure(con, agreement)
     frame = periods.frame(con, agreement, "month", from_, to, as_of)
     stages, chain = stage_table(con, agreement, frame)
     with periods.registered(con, frame, {"metric_stages": stages, "metric_chain": chain}):
-        return run(con, "journey_totals", {**frame.params, "all_leads": False})
+        return run(con, "journey_totals", {**frame.params, "all_leads": False},
+                   chain=chain_columns(agreement, chain["stage"].to_pylist()))

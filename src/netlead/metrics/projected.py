@@ -26,9 +26,8 @@ from datetime import timedelta
 import duckdb
 import pyarrow as pa
 
-from netlead.metrics import _sql, periods
+from netlead.metrics import _sql, derived, periods
 from netlead.metrics.cohorts import _months, cohorts, development
-from netlead.metrics.journey import prepare
 
 Z = 1.959963984540054
 
@@ -85,7 +84,7 @@ def projected(con: duckdb.DuckDBPyConnection, agreement, from_=None, to=None, as
     period, investment, gross_profit_to_date, projected_gross_profit, projected_gross_profit_low,
     projected_gross_profit_high, projected_roi, mature, months_since_start,
     projected_standard_error`. Investment, gross profit to date and mature are D7, D13 and D15."""
-    prepare(con, agreement, cohort_tables=True)
+    derived.ensure(con, agreement)
     frame = periods.frame(con, agreement, "month", from_, to, as_of)
     history = development(con, agreement, by="month", as_of=frame.as_of).to_pylist()
     triangle: dict = {}

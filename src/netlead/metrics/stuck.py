@@ -8,9 +8,9 @@ import duckdb
 import pyarrow as pa
 
 from netlead.errors import NetleadError
-from netlead.metrics import _sql, periods
+from netlead.metrics import _sql, derived, periods
 from netlead.metrics.facts import FIRST_DAY, LAST_DAY
-from netlead.metrics.journey import prepare, run, stage_table
+from netlead.metrics.journey import chain_columns, run, stage_table
 
 
 def outcome_next_table(agreement) -> pa.Table:
@@ -45,7 +45,7 @@ def stuck(con: duckdb.DuckDBPyConnection, agreement, stage: str | None = None, a
     the 90th percentile of the days leads spent in the stage before moving on, over all history
     (`p90`). Won, lost, excluded (latest outcome code's next is closed or nurture) and non-net
     leads are never stuck. `rep` is the rep of the lead's latest issue."""
-    prepare(con, agreement)
+    derived.ensure(con, agreement)
     frame = periods.frame(con, agreement, "month", None, None, as_of)
     frame = periods.Frame(frame.as_of, frame.as_of_date, [])  # every lead counts: no range
     stages, chain = stage_table(con, agreement, frame)
@@ -58,4 +58,5 @@ def stuck(con: duckdb.DuckDBPyConnection, agreement, stage: str | None = None, a
         "metric_outcome_next": outcome_next_table(agreement),
     }
     with periods.registered(con, frame, extra):
-        return run(con, "stuck", {**frame.params, "all_leads": True, "stage": stage})
+        return run(con, "stuck", {**frame.params, "all_leads": True, "stage": stage},
+                   chain=chain_columns(agreement, chain["stage"].to_pylist()))

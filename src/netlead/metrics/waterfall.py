@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from netlead.metrics import _sql, facts, periods
+from netlead.metrics import _sql, derived, periods
 
 
 def steps(agreement) -> list[str]:
@@ -20,7 +20,7 @@ def waterfall(
 ) -> pa.Table:
     """The gross-to-net waterfall per period (METRICS D1-D4): `period_start, period, reason,
     count`, every step of every period present, zero counts included."""
-    facts.ensure(con, agreement)
+    derived.ensure(con, agreement)
     frame = periods.frame(con, agreement, by, from_, to, as_of)
     names = steps(agreement)
     step_table = _sql.table({"step": (list(range(len(names))), pa.int32()), "reason": (names, pa.string())})

@@ -21,9 +21,9 @@ import duckdb
 import pyarrow as pa
 
 from netlead.errors import NetleadError
-from netlead.metrics import _sql
+from netlead.metrics import _sql, derived
 from netlead.metrics.cohorts import cohorts
-from netlead.metrics.journey import prepare, totals
+from netlead.metrics.journey import totals
 
 _CHANGE = re.compile(r"^\s*([+\-*])\s*(\d+(?:\.\d*)?|\.\d+)\s*$")
 POINT = 0.01
@@ -57,7 +57,7 @@ def parse_change(text: str) -> tuple[str, float]:
 
 
 def base(con: duckdb.DuckDBPyConnection, agreement, from_=None, to=None, as_of=None) -> Base:
-    prepare(con, agreement, cohort_tables=True)
+    derived.ensure(con, agreement)
     stage_totals = totals(con, agreement, from_=from_, to=to, as_of=as_of).to_pylist()
     returns = cohorts(con, agreement, by="month", from_=from_, to=to, as_of=as_of).to_pylist()
     wins = sum(r["wins"] for r in returns)

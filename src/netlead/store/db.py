@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -59,6 +61,18 @@ def connect(path: str | Path, timezone: str, memory_limit: str | None = None,
         raise NetleadError(f"unknown timezone {timezone!r}: {e}") from e
     con.execute(schema_sql())
     return con
+
+
+@contextlib.contextmanager
+def unordered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Let DuckDB write the rows of the statements inside in any order: an insert into a stored
+    table then runs on every thread (1M leads: a third less wall time). Only where nothing reads
+    the rows' order later (the row numbers of a file come from PARSED, written in order)."""
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        con.execute("SET preserve_insertion_order = true")
 
 
 def _threads(threads: int | None) -> int:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from netlead.store import db
 from netlead.store.columns import COLUMNS, CONTENT_KEYED, KEYS
 from netlead.store.reading import REJECTS, ident, literal, number_rows
 from netlead.store.validate import PARSED, content_hash_sql, place_sql
@@ -115,7 +116,8 @@ def merge(con, kind: str, import_id: int) -> tuple[int, int, int]:
     insert = f"INSERT INTO {table} ({column_list}, import_id) SELECT {column_list}, ? FROM "
     if con.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})").fetchone()[0]:
         # The first load of a kind (and the 10M-row benchmark): nothing to compare with.
-        loaded = con.execute(insert + GOOD, [import_id]).fetchone()[0]
+        with db.unordered(con):
+            loaded = con.execute(insert + GOOD, [import_id]).fetchone()[0]
         return loaded, 0, 0
     # Compare values, not hashes: exact, and nothing to compute or store for a first load. JSON
     # attributes compare as their text.
@@ -130,16 +132,26 @@ def merge(con, kind: str, import_id: int) -> tuple[int, int, int]:
     updated, unchanged = con.execute(
         "SELECT count(*) FILTER (NOT same), count(*) FILTER (same) FROM temp._nl_match"
     ).fetchone()
+    if updated and kind in ("lead_events", "opportunities"):
+        # The rows replaced below may name another lead than their new versions: record it, so
+        # that the facts of the lead it leaves are rebuilt too (the new one carries import_id).
+        con.execute(f"""
+            INSERT INTO replaced_leads
+            SELECT DISTINCT ?, t.lead_id FROM {GOOD} g JOIN temp._nl_match m USING (_id)
+            JOIN {table} t ON {_key_match(kind, 't', 'g')}
+            WHERE NOT m.same AND t.lead_id IS NOT NULL AND t.lead_id IS DISTINCT FROM g.lead_id""",
+            [import_id])
     if updated:
         con.execute(f"""
             DELETE FROM {table} USING (
                 SELECT {', '.join('g.' + ident(k) for k in KEYS[kind])}
                 FROM {GOOD} g JOIN temp._nl_match m USING (_id) WHERE NOT m.same) u
             WHERE {_key_match(kind, table, 'u')}""")
-    inserted = con.execute(
-        insert + f"{GOOD} g WHERE NOT EXISTS (SELECT 1 FROM temp._nl_match m WHERE m._id = g._id AND m.same)",
-        [import_id],
-    ).fetchone()[0]
+    with db.unordered(con):
+        inserted = con.execute(
+            insert + f"{GOOD} g WHERE NOT EXISTS (SELECT 1 FROM temp._nl_match m WHERE m._id = g._id AND m.same)",
+            [import_id],
+        ).fetchone()[0]
     return inserted - updated, updated, unchanged
 
 

@@ -1,5 +1,3 @@
-DROP TABLE IF EXISTS cohort_leads;
-
 /* cohort_leads: one row per net lead that has been issued (D5), with what D10-D22 need of it, */
 /* independent of as_of (instants: any as_of is a filter). The SLA, business hours and outcome */
 /* window are those of the version in force on the first issue's local date (T4). */
@@ -13,7 +11,6 @@ DROP TABLE IF EXISTS cohort_leads;
 /* week, then the weekday whose window holds the rest, then the offset in that window, read back */
 /* to an instant with that day's offset). An instant misplaced by an offset change at night falls */
 /* outside every window, where the count is the same either way. */
-CREATE TABLE cohort_leads AS
 WITH issued AS MATERIALIZED (
   SELECT
     f.lead_id,
@@ -37,7 +34,7 @@ WITH issued AS MATERIALIZED (
       CAST(f.first_issued_date AS DATE) - CAST('1970-01-05' AS DATE)
     )
   WHERE
-    f.issued_net
+    f.issued_net AND TRUE
 ), responded_guess AS MATERIALIZED (
   SELECT
     i.*,
@@ -232,5 +229,3 @@ SELECT
 FROM due_local AS b
 LEFT JOIN cohort_days AS z
   ON z.day_number = b.due_day_number;
-
-ANALYZE cohort_leads;

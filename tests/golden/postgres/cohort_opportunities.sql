@@ -1,10 +1,7 @@
-DROP TABLE IF EXISTS cohort_opportunities;
-
 /* cohort_opportunities: one row per opportunity of a lead in cohort_leads (D10), with the lead's */
 /* cohort keys, its times read per T3 (earlier than the lead's created_at: at created_at), and when */
 /* won its gross profit (D12: gross_profit, else revenue - cogs, else revenue x the default_margin */
 /* of the version in force on the close date, T4, which is then an estimated win). */
-CREATE TABLE cohort_opportunities AS
 WITH read AS MATERIALIZED (
   SELECT
     o.opportunity_id,
@@ -22,6 +19,8 @@ WITH read AS MATERIALIZED (
   FROM opportunities AS o
   JOIN cohort_leads AS c
     ON c.lead_id = o.lead_id
+  WHERE
+    TRUE
 )
 SELECT
   r.opportunity_id,
@@ -47,5 +46,3 @@ FROM read AS r
 LEFT JOIN cohort_versions AS v
   ON CAST(r.closed_at AS DATE) >= v.effective_from
   AND CAST(r.closed_at AS DATE) <= v.effective_to;
-
-ANALYZE cohort_opportunities;

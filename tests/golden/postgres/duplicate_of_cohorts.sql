@@ -3,9 +3,29 @@ SELECT
   l.lead_id
 FROM leads AS t
 JOIN leads AS l
-  ON NULLIF(LOWER(TRIM(' 	
-' FROM CAST(l.email AS TEXT))), '') = NULLIF(LOWER(TRIM(' 	
-' FROM CAST(t.email AS TEXT))), '')
+  ON NULLIF(
+    LOWER(
+      CASE
+        WHEN ASCII(CAST(l.email AS TEXT)) <= 32
+        OR ASCII(RIGHT(CAST(l.email AS TEXT), 1)) <= 32
+        THEN TRIM(' 	
+' FROM CAST(l.email AS TEXT))
+        ELSE CAST(l.email AS TEXT)
+      END
+    ),
+    ''
+  ) = NULLIF(
+    LOWER(
+      CASE
+        WHEN ASCII(CAST(t.email AS TEXT)) <= 32
+        OR ASCII(RIGHT(CAST(t.email AS TEXT), 1)) <= 32
+        THEN TRIM(' 	
+' FROM CAST(t.email AS TEXT))
+        ELSE CAST(t.email AS TEXT)
+      END
+    ),
+    ''
+  )
 WHERE
   t.lead_id = %(lead_id)s
   AND (

@@ -1,97 +1,7 @@
-DROP TABLE IF EXISTS cost_facts;
-
-/* cost_facts: each included cost row cut at the agreement's version changes (T4: every day of a */
-/* range counts under the cost policy in force on that day), so D7 is arithmetic over date ranges, */
-/* never a per-day expansion. Rows whose category the policy of their days excludes are left out. */
-CREATE TABLE cost_facts AS
-WITH spans AS MATERIALIZED (
-  SELECT
-    c.cost_id,
-    c.category,
-    NULLIF(TRIM(' 	
-' FROM c.channel), '') AS channel, /* null: shared (D9) */
-    c.amount,
-    c.date IS NULL AS is_range,
-    COALESCE(c.date, c.period_start) AS first_day,
-    COALESCE(c.date, c.period_end) AS last_day
-  FROM costs AS c
-  WHERE
-    NOT COALESCE(c.date, c.period_start) IS NULL
-    AND COALESCE(c.date, c.period_end) >= COALESCE(c.date, c.period_start)
-)
-SELECT
-  s.cost_id,
-  s.channel,
-  s.amount,
-  s.is_range,
-  (
-    CAST(s.last_day AS DATE) - CAST(s.first_day AS DATE)
-  ) + 1 AS range_days,
-  GREATEST(s.first_day, v.effective_from) AS segment_start,
-  LEAST(s.last_day, v.effective_to) AS segment_end,
-  v.version_index,
-  v.shared_costs
-FROM spans AS s
-JOIN fact_versions AS v
-  ON s.first_day <= v.effective_to AND s.last_day >= v.effective_from
-JOIN fact_cost_categories AS k
-  ON k.version_index = v.version_index
-  AND k.category = TRIM(' 	
-' FROM s.category);
-
-ANALYZE cost_facts;
-
-DROP TABLE IF EXISTS duplicate_gaps;
-
-CREATE TEMPORARY TABLE duplicate_gaps AS
-SELECT
-  d.lead_id,
-  d.gap AS duplicate_gap_0
-FROM (
-  WITH keyed AS MATERIALIZED (
-    SELECT
-      l.lead_id,
-      l.created_at,
-      NULLIF(LOWER(TRIM(' 	
-' FROM CAST(l.email AS TEXT))), '') AS key_0
-    FROM leads AS l
-  )
-  SELECT
-    k.lead_id,
-    CASE
-      WHEN k.key_0 = LAG(k.key_0) OVER (ORDER BY k.key_0, k.created_at, k.lead_id)
-      THEN DATE_PART('epoch', k.created_at) - DATE_PART('epoch', LAG(k.created_at) OVER (ORDER BY k.key_0, k.created_at, k.lead_id))
-    END AS gap
-  FROM (
-    SELECT
-      k.lead_id,
-      k.created_at,
-      k.key_0
-    FROM keyed AS k
-    JOIN (
-      SELECT
-        k.key_0
-      FROM keyed AS k
-      WHERE
-        NOT k.key_0 IS NULL
-      GROUP BY
-        k.key_0
-      HAVING
-        COUNT(*) > 1
-    ) AS r
-      ON k.key_0 = r.key_0
-  ) AS k
-) AS d
-WHERE
-  d.gap <= 7776000;
-
-ANALYZE duplicate_gaps;
-
-DROP TABLE IF EXISTS lead_facts;
-
 /* lead_facts: one row per lead, independent of as_of, so that a status at any as_of is a filter */
-/* (see facts.py). The __placeholders are filled from the agreement by facts.py. */
-CREATE TABLE lead_facts AS
+/* (see facts.py). The __placeholders are filled from the agreement by facts.py; */
+/* netlead_in_scope(lead_id) keeps the leads whose facts are rebuilt (all, or those an import */
+/* touched). */
 WITH event_firsts AS MATERIALIZED (
   SELECT
     e.lead_id,
@@ -100,60 +10,114 @@ WITH event_firsts AS MATERIALIZED (
     MIN(CASE WHEN e.type = 'responded' THEN e.occurred_at END) AS responded_at,
     MIN(
       CASE
-        WHEN e.type = 'qualified' AND e.trigger ~ '[^ 	
+        WHEN e.type = 'qualified'
+        AND CASE
+          WHEN ASCII(e.trigger) > 32
+          THEN TRUE
+          ELSE e.trigger ~ '[^ 	
 ]'
+        END
         THEN e.occurred_at
       END
     ) AS trigger_at,
     MIN(
       CASE
-        WHEN e.type = 'qualified' AND e.cost_of_inaction ~ '[^ 	
+        WHEN e.type = 'qualified'
+        AND CASE
+          WHEN ASCII(e.cost_of_inaction) > 32
+          THEN TRUE
+          ELSE e.cost_of_inaction ~ '[^ 	
 ]'
+        END
         THEN e.occurred_at
       END
     ) AS cost_of_inaction_at,
     MIN(
       CASE
-        WHEN e.type = 'qualified' AND e.decision_makers ~ '[^ 	
+        WHEN e.type = 'qualified'
+        AND CASE
+          WHEN ASCII(e.decision_makers) > 32
+          THEN TRUE
+          ELSE e.decision_makers ~ '[^ 	
 ]'
+        END
         THEN e.occurred_at
       END
     ) AS decision_makers_at,
     MIN(
       CASE
-        WHEN e.type = 'qualified' AND e.need ~ '[^ 	
-]'
+        WHEN e.type = 'qualified'
+        AND CASE WHEN ASCII(e.need) > 32 THEN TRUE ELSE e.need ~ '[^ 	
+]' END
         THEN e.occurred_at
       END
     ) AS need_at,
     MIN(
       CASE
-        WHEN e.type = 'qualified' AND e.appointment_at ~ '[^ 	
+        WHEN e.type = 'qualified'
+        AND CASE
+          WHEN ASCII(e.appointment_at) > 32
+          THEN TRUE
+          ELSE e.appointment_at ~ '[^ 	
 ]'
+        END
         THEN e.occurred_at
       END
     ) AS appointment_at_at
   FROM lead_events AS e
+  WHERE
+    TRUE
   GROUP BY
     e.lead_id
 ), opportunity_firsts AS MATERIALIZED (
   SELECT
     o.lead_id,
-    MIN(o.created_at) AS created_at
+    MIN(o.created_at) AS created_at,
+    MIN(CASE WHEN o.status = 'won' THEN o.closed_at END) AS won_at
   FROM opportunities AS o
   WHERE
-    NOT o.lead_id IS NULL
+    NOT o.lead_id IS NULL AND TRUE
   GROUP BY
     o.lead_id
+), stage_firsts AS MATERIALIZED (
+  SELECT
+    o.lead_id
+  FROM opportunity_stages AS s
+  JOIN opportunities AS o
+    ON o.opportunity_id = s.opportunity_id
+  WHERE
+    NOT o.lead_id IS NULL AND TRUE
+  GROUP BY
+    o.lead_id
+), gaps AS MATERIALIZED (
+  SELECT
+    d.lead_id,
+    MAX(CASE WHEN d.key_list = 0 THEN d.gap END) AS duplicate_gap_0
+  FROM duplicate_gaps AS d
+  WHERE
+    TRUE
+  GROUP BY
+    d.lead_id
 ), ruled AS MATERIALIZED (
   SELECT
     l.lead_id,
     l.created_at,
     CAST(l.created_at AS DATE) AS created_date,
-    TRIM(' 	
-' FROM l.channel) AS channel,
-    NULLIF(TRIM(' 	
-' FROM l.account_type), '') AS account_type,
+    CASE
+      WHEN ASCII(l.channel) <= 32 OR ASCII(RIGHT(l.channel, 1)) <= 32
+      THEN TRIM(' 	
+' FROM l.channel)
+      ELSE l.channel
+    END AS channel,
+    NULLIF(
+      CASE
+        WHEN ASCII(l.account_type) <= 32 OR ASCII(RIGHT(l.account_type, 1)) <= 32
+        THEN TRIM(' 	
+' FROM l.account_type)
+        ELSE l.account_type
+      END,
+      ''
+    ) AS account_type,
     0 AS version_index,
     CASE
       WHEN l.duplicate_gap_0 <= 7776000.0
@@ -168,13 +132,27 @@ WITH event_firsts AS MATERIALIZED (
       THEN 2
     END AS rule_index,
     COALESCE(
-      CASE WHEN l.trigger ~ '[^ 	
-]' THEN l.created_at END,
+      CASE
+        WHEN CASE
+          WHEN ASCII(l.trigger) > 32
+          THEN TRUE
+          ELSE l.trigger ~ '[^ 	
+]'
+        END
+        THEN l.created_at
+      END,
       CASE WHEN f.trigger_at < l.created_at THEN l.created_at ELSE f.trigger_at END
     ) AS trigger_at, /* D3: an answer on the lead row counts as recorded at created_at, else at the first */ /* qualified event carrying it. */
     COALESCE(
-      CASE WHEN l.cost_of_inaction ~ '[^ 	
-]' THEN l.created_at END,
+      CASE
+        WHEN CASE
+          WHEN ASCII(l.cost_of_inaction) > 32
+          THEN TRUE
+          ELSE l.cost_of_inaction ~ '[^ 	
+]'
+        END
+        THEN l.created_at
+      END,
       CASE
         WHEN f.cost_of_inaction_at < l.created_at
         THEN l.created_at
@@ -182,8 +160,15 @@ WITH event_firsts AS MATERIALIZED (
       END
     ) AS cost_of_inaction_at,
     COALESCE(
-      CASE WHEN l.decision_makers ~ '[^ 	
-]' THEN l.created_at END,
+      CASE
+        WHEN CASE
+          WHEN ASCII(l.decision_makers) > 32
+          THEN TRUE
+          ELSE l.decision_makers ~ '[^ 	
+]'
+        END
+        THEN l.created_at
+      END,
       CASE
         WHEN f.decision_makers_at < l.created_at
         THEN l.created_at
@@ -191,13 +176,23 @@ WITH event_firsts AS MATERIALIZED (
       END
     ) AS decision_makers_at,
     COALESCE(
-      CASE WHEN l.need ~ '[^ 	
-]' THEN l.created_at END,
+      CASE
+        WHEN CASE WHEN ASCII(l.need) > 32 THEN TRUE ELSE l.need ~ '[^ 	
+]' END
+        THEN l.created_at
+      END,
       CASE WHEN f.need_at < l.created_at THEN l.created_at ELSE f.need_at END
     ) AS need_at,
     COALESCE(
-      CASE WHEN l.appointment_at ~ '[^ 	
-]' THEN l.created_at END,
+      CASE
+        WHEN CASE
+          WHEN ASCII(l.appointment_at) > 32
+          THEN TRUE
+          ELSE l.appointment_at ~ '[^ 	
+]'
+        END
+        THEN l.created_at
+      END,
       CASE
         WHEN f.appointment_at_at < l.created_at
         THEN l.created_at
@@ -210,21 +205,26 @@ WITH event_firsts AS MATERIALIZED (
       THEN CASE WHEN f.responded_at < l.created_at THEN l.created_at ELSE f.responded_at END
     END AS responded_when_issued_at_creation,
     CASE WHEN f.outcome_at < l.created_at THEN l.created_at ELSE f.outcome_at END AS first_outcome_at,
-    CASE WHEN o.created_at < l.created_at THEN l.created_at ELSE o.created_at END AS first_opportunity_at
+    CASE WHEN o.created_at < l.created_at THEN l.created_at ELSE o.created_at END AS first_opportunity_at,
+    CASE WHEN o.won_at < l.created_at THEN l.created_at ELSE o.won_at END AS first_won_at /* D23 (T3: a time before created_at is read as created_at). */
   FROM (
-    /* The duplicate rules' gaps (D2, built by facts.py into duplicate_gaps) beside every lead */
-    /* column the rule conditions may read as l.<column>. */
+    /* The duplicate rules' gaps (D2) beside every lead column the rule conditions may read as */
+    /* l.<column>. */
     SELECT
       l.*,
       g.duplicate_gap_0 AS duplicate_gap_0
     FROM leads AS l
-    LEFT JOIN duplicate_gaps AS g
+    LEFT JOIN gaps AS g
       ON g.lead_id = l.lead_id
+    WHERE
+      TRUE
   ) AS l
   LEFT JOIN event_firsts AS f
     ON f.lead_id = l.lead_id
   LEFT JOIN opportunity_firsts AS o
     ON o.lead_id = l.lead_id
+  LEFT JOIN stage_firsts AS s
+    ON s.lead_id = l.lead_id
 ), answered AS MATERIALIZED (
   SELECT
     r.*,
@@ -240,10 +240,19 @@ WITH event_firsts AS MATERIALIZED (
     e.lead_id,
     MIN(e.occurred_at) AS responded_after_issue_at
   FROM lead_events AS e
-  JOIN event_firsts AS f
+  JOIN (
+    SELECT
+      i.lead_id,
+      MIN(i.occurred_at) AS issued_at
+    FROM lead_events AS i
+    WHERE
+      i.type = 'issued' AND TRUE
+    GROUP BY
+      i.lead_id
+  ) AS f
     ON f.lead_id = e.lead_id
   WHERE
-    e.type = 'responded' AND e.occurred_at >= f.issued_at
+    e.type = 'responded' AND e.occurred_at >= f.issued_at AND TRUE
   GROUP BY
     e.lead_id
 )
@@ -279,11 +288,8 @@ SELECT
   END AS issued_net, /* The status at the first issue does not depend on as_of once the issue has happened (D5/D6). */
   COALESCE(v.responded_when_issued_at_creation, r.responded_after_issue_at) AS first_responded_at,
   v.first_outcome_at,
-  v.first_opportunity_at
+  v.first_opportunity_at,
+  v.first_won_at
 FROM evidenced AS v
 LEFT JOIN responses AS r
   ON r.lead_id = v.lead_id;
-
-ANALYZE lead_facts;
-
-DROP TABLE duplicate_gaps;

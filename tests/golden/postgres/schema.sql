@@ -85,6 +85,14 @@ CREATE TABLE IF NOT EXISTS costs (
   import_id BIGINT NOT NULL
 );
 
+/* The lead an event or opportunity named before an import replaced it with a row naming another */
+/* lead (an update may move it): the metric facts of both leads are rebuilt after the import */
+/* (netlead.metrics.update), which then empties this table. */
+CREATE TABLE IF NOT EXISTS replaced_leads (
+  import_id BIGINT NOT NULL,
+  lead_id TEXT NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS quarantine (
   import_id BIGINT NOT NULL,
   kind TEXT NOT NULL,

@@ -6,168 +6,221 @@
 /* is closed or nurture; codes per the version in force on the event's date, metric_outcome_next). */
 /* Oldest first. $stage (or null) keeps one stage. */
 WITH journey_lead_stages AS MATERIALIZED (
-  WITH leads AS MATERIALIZED (
+  WITH net AS MATERIALIZED (
     SELECT
       f.lead_id,
       f.created_at,
       f.channel,
       f.account_type,
       d.period_start,
-      COALESCE(f.net_from <= %(as_of)s, FALSE) AS is_net, /* D3/D4: net at as_of exactly when net_from <= as_of (lead_facts.sql). */
-      f.first_issued_at,
-      f.first_responded_at,
-      f.first_opportunity_at
+      f.created_at AS known_0,
+      CASE
+        WHEN f.first_issued_at <= %(as_of)s
+        THEN f.first_issued_at
+        ELSE f.created_at
+      END AS known_1,
+      CASE WHEN f.first_issued_at <= %(as_of)s THEN f.first_issued_at END AS known_2,
+      CASE WHEN f.first_responded_at <= %(as_of)s THEN f.first_responded_at END AS known_3,
+      CASE WHEN f.first_opportunity_at <= %(as_of)s THEN f.first_opportunity_at END AS known_4,
+      CASE WHEN f.journey_stage_0_at <= %(as_of)s THEN f.journey_stage_0_at END AS known_5,
+      CASE WHEN f.journey_stage_1_at <= %(as_of)s THEN f.journey_stage_1_at END AS known_6,
+      CASE WHEN f.first_won_at <= %(as_of)s THEN f.first_won_at END AS known_7
     FROM lead_facts AS f
     LEFT JOIN metric_days AS d
       ON d.day = f.created_date
     WHERE
-      f.created_at <= %(as_of)s AND (
+      f.created_at <= %(as_of)s
+      AND (
         %(all_leads)s OR NOT d.day IS NULL
       )
-  ), raw AS MATERIALIZED (
+      AND f.net_from <= %(as_of)s
+  ), raised AS MATERIALIZED (
     SELECT
-      l.lead_id,
-      'lead' AS stage,
-      l.created_at AS entered_at
-    FROM leads AS l
-    WHERE
-      l.is_net
-    UNION ALL
-    SELECT
-      l.lead_id,
-      'net',
+      n.*,
+      CASE WHEN NOT n.known_0 IS NULL THEN GREATEST(n.known_0) END AS raised_0,
+      CASE WHEN NOT n.known_1 IS NULL THEN GREATEST(n.known_0, n.known_1) END AS raised_1,
+      CASE WHEN NOT n.known_2 IS NULL THEN GREATEST(n.known_0, n.known_1, n.known_2) END AS raised_2,
       CASE
-        WHEN l.first_issued_at <= %(as_of)s
-        THEN l.first_issued_at
-        ELSE l.created_at
-      END
-    FROM leads AS l
-    WHERE
-      l.is_net
-    UNION ALL
+        WHEN NOT n.known_3 IS NULL
+        THEN GREATEST(n.known_0, n.known_1, n.known_2, n.known_3)
+      END AS raised_3,
+      CASE
+        WHEN NOT n.known_4 IS NULL
+        THEN GREATEST(n.known_0, n.known_1, n.known_2, n.known_3, n.known_4)
+      END AS raised_4,
+      CASE
+        WHEN NOT n.known_5 IS NULL
+        THEN GREATEST(n.known_0, n.known_1, n.known_2, n.known_3, n.known_4, n.known_5)
+      END AS raised_5,
+      CASE
+        WHEN NOT n.known_6 IS NULL
+        THEN GREATEST(n.known_0, n.known_1, n.known_2, n.known_3, n.known_4, n.known_5, n.known_6)
+      END AS raised_6,
+      CASE
+        WHEN NOT n.known_7 IS NULL
+        THEN GREATEST(n.known_0, n.known_1, n.known_2, n.known_3, n.known_4, n.known_5, n.known_6, n.known_7)
+      END AS raised_7
+    FROM net AS n
+  ), entered AS MATERIALIZED (
     SELECT
-      l.lead_id,
-      'issued',
-      l.first_issued_at
-    FROM leads AS l
-    WHERE
-      l.is_net
-    UNION ALL
-    SELECT
-      l.lead_id,
-      'responded',
-      l.first_responded_at
-    FROM leads AS l
-    WHERE
-      l.is_net
-    UNION ALL
-    SELECT
-      l.lead_id,
-      'opportunity',
-      l.first_opportunity_at
-    FROM leads AS l
-    WHERE
-      l.is_net
-    UNION ALL
-    SELECT
-      t.lead_id,
-      t.stage,
-      t.entered_at
-    FROM journey_stage_times AS t
-    JOIN leads AS l
-      ON l.lead_id = t.lead_id
-    WHERE
-      l.is_net
-  ), known AS MATERIALIZED (
-    SELECT
-      r.lead_id,
-      c.chain_index,
-      MAX(r.entered_at) OVER (
-        PARTITION BY r.lead_id
-        ORDER BY c.chain_index
-        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) AS raised_at
-    FROM raw AS r
-    JOIN metric_chain AS c
-      ON c.stage = r.stage
-    WHERE
-      r.entered_at <= %(as_of)s
-  ), furthest AS MATERIALIZED (
-    SELECT
-      k.lead_id,
-      MAX(k.chain_index) AS furthest_index
-    FROM known AS k
-    GROUP BY
-      k.lead_id
-  ), timed AS MATERIALIZED (
-    SELECT
-      f.lead_id,
-      c.chain_index,
-      c.stage,
-      MIN(k.raised_at) OVER (
-        PARTITION BY f.lead_id
-        ORDER BY c.chain_index DESC NULLS LAST
-        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) AS entered_at
-    FROM furthest AS f
-    JOIN metric_chain AS c
-      ON c.chain_index <= f.furthest_index
-    LEFT JOIN known AS k
-      ON k.lead_id = f.lead_id AND k.chain_index = c.chain_index
+      r.*,
+      LEAST(r.raised_0, r.raised_1, r.raised_2, r.raised_3, r.raised_4, r.raised_5, r.raised_6, r.raised_7) AS entered_0,
+      LEAST(r.raised_1, r.raised_2, r.raised_3, r.raised_4, r.raised_5, r.raised_6, r.raised_7) AS entered_1,
+      LEAST(r.raised_2, r.raised_3, r.raised_4, r.raised_5, r.raised_6, r.raised_7) AS entered_2,
+      LEAST(r.raised_3, r.raised_4, r.raised_5, r.raised_6, r.raised_7) AS entered_3,
+      LEAST(r.raised_4, r.raised_5, r.raised_6, r.raised_7) AS entered_4,
+      LEAST(r.raised_5, r.raised_6, r.raised_7) AS entered_5,
+      LEAST(r.raised_6, r.raised_7) AS entered_6,
+      LEAST(r.raised_7) AS entered_7
+    FROM raised AS r
   )
   SELECT
-    l.period_start,
-    l.channel,
-    l.account_type,
-    l.created_at,
-    t.lead_id,
-    t.chain_index,
-    t.stage,
-    t.entered_at,
-    LEAD(t.entered_at) OVER (PARTITION BY t.lead_id ORDER BY t.chain_index) AS next_entered_at
-  FROM timed AS t
-  JOIN leads AS l
-    ON l.lead_id = t.lead_id
+    e.period_start,
+    e.channel,
+    e.account_type,
+    e.created_at,
+    e.lead_id,
+    CASE
+      WHEN NOT e.entered_7 IS NULL
+      THEN 7
+      WHEN NOT e.entered_6 IS NULL
+      THEN 6
+      WHEN NOT e.entered_5 IS NULL
+      THEN 5
+      WHEN NOT e.entered_4 IS NULL
+      THEN 4
+      WHEN NOT e.entered_3 IS NULL
+      THEN 3
+      WHEN NOT e.entered_2 IS NULL
+      THEN 2
+      WHEN NOT e.entered_1 IS NULL
+      THEN 1
+      ELSE 0
+    END AS furthest_index,
+    e.entered_0,
+    e.entered_1,
+    e.entered_2,
+    e.entered_3,
+    e.entered_4,
+    e.entered_5,
+    e.entered_6,
+    e.entered_7
+  FROM entered AS e
   UNION ALL
   SELECT
-    l.period_start,
-    l.channel,
-    l.account_type,
-    l.created_at,
-    l.lead_id,
+    d.period_start,
+    f.channel,
+    f.account_type,
+    f.created_at,
+    f.lead_id,
     0,
-    'lead',
-    l.created_at,
-    CAST(NULL AS TIMESTAMPTZ)
-  FROM leads AS l
+    f.created_at AS entered_0,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_1,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_2,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_3,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_4,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_5,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_6,
+    CAST(NULL AS TIMESTAMPTZ) AS entered_7
+  FROM lead_facts AS f
+  LEFT JOIN metric_days AS d
+    ON d.day = f.created_date
   WHERE
-    NOT l.is_net
+    f.created_at <= %(as_of)s
+    AND (
+      %(all_leads)s OR NOT d.day IS NULL
+    )
+    AND NOT COALESCE(f.net_from <= %(as_of)s, FALSE)
 ), history AS MATERIALIZED (
   SELECT
-    s.chain_index,
     PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY
       CAST((
-        DATE_PART('epoch', s.next_entered_at) - DATE_PART('epoch', s.entered_at)
-      ) AS DOUBLE PRECISION) / 86400) AS p90_days
+        DATE_PART('epoch', s.entered_1) - DATE_PART('epoch', s.entered_0)
+      ) AS DOUBLE PRECISION) / 86400) AS p90_days_0,
+    PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY
+      CAST((
+        DATE_PART('epoch', s.entered_2) - DATE_PART('epoch', s.entered_1)
+      ) AS DOUBLE PRECISION) / 86400) AS p90_days_1,
+    PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY
+      CAST((
+        DATE_PART('epoch', s.entered_3) - DATE_PART('epoch', s.entered_2)
+      ) AS DOUBLE PRECISION) / 86400) AS p90_days_2,
+    PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY
+      CAST((
+        DATE_PART('epoch', s.entered_4) - DATE_PART('epoch', s.entered_3)
+      ) AS DOUBLE PRECISION) / 86400) AS p90_days_3,
+    PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY
+      CAST((
+        DATE_PART('epoch', s.entered_5) - DATE_PART('epoch', s.entered_4)
+      ) AS DOUBLE PRECISION) / 86400) AS p90_days_4,
+    PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY
+      CAST((
+        DATE_PART('epoch', s.entered_6) - DATE_PART('epoch', s.entered_5)
+      ) AS DOUBLE PRECISION) / 86400) AS p90_days_5,
+    PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY
+      CAST((
+        DATE_PART('epoch', s.entered_7) - DATE_PART('epoch', s.entered_6)
+      ) AS DOUBLE PRECISION) / 86400) AS p90_days_6
   FROM journey_lead_stages AS s
-  WHERE
-    NOT s.next_entered_at IS NULL
-  GROUP BY
-    s.chain_index
+), history_by_stage AS MATERIALIZED (
+  SELECT
+    m.chain_index,
+    CASE m.chain_index
+      WHEN 0
+      THEN h.p90_days_0
+      WHEN 1
+      THEN h.p90_days_1
+      WHEN 2
+      THEN h.p90_days_2
+      WHEN 3
+      THEN h.p90_days_3
+      WHEN 4
+      THEN h.p90_days_4
+      WHEN 5
+      THEN h.p90_days_5
+      WHEN 6
+      THEN h.p90_days_6
+    END AS p90_days
+  FROM history AS h
+  CROSS JOIN metric_chain AS m
 ), furthest AS MATERIALIZED (
   SELECT
-    s.*
+    s.lead_id,
+    s.channel,
+    s.account_type,
+    s.created_at,
+    s.furthest_index AS chain_index,
+    m.stage,
+    CASE s.furthest_index
+      WHEN 0
+      THEN s.entered_0
+      WHEN 1
+      THEN s.entered_1
+      WHEN 2
+      THEN s.entered_2
+      WHEN 3
+      THEN s.entered_3
+      WHEN 4
+      THEN s.entered_4
+      WHEN 5
+      THEN s.entered_5
+      WHEN 6
+      THEN s.entered_6
+      WHEN 7
+      THEN s.entered_7
+    END AS entered_at
   FROM journey_lead_stages AS s
+  JOIN metric_chain AS m
+    ON m.chain_index = s.furthest_index
   WHERE
-    s.next_entered_at IS NULL
-    AND s.stage <> 'lead'
-    AND s.chain_index < (
+    s.furthest_index > 0 /* not `lead`: a lead not net stops there, and is never stuck */
+    AND s.furthest_index < (
       SELECT
         MAX(c.chain_index)
       FROM metric_chain AS c
     )
     AND (
-      CAST(%(stage)s AS TEXT) IS NULL OR s.stage = %(stage)s
+      CAST(%(stage)s AS TEXT) IS NULL OR m.stage = %(stage)s
     ) /* typed: PostgreSQL cannot type a bare null parameter */
 ), opportunity_order AS MATERIALIZED (
   SELECT
@@ -259,7 +312,7 @@ WITH journey_lead_stages AS MATERIALIZED (
   FROM furthest AS f
   JOIN metric_stages AS m
     ON m.chain_index = f.chain_index
-  LEFT JOIN history AS h
+  LEFT JOIN history_by_stage AS h
     ON h.chain_index = f.chain_index
   LEFT JOIN latest_opportunity AS o
     ON o.lead_id = f.lead_id

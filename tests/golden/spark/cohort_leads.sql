@@ -11,7 +11,6 @@
 /* week, then the weekday whose window holds the rest, then the offset in that window, read back */
 /* to an instant with that day's offset). An instant misplaced by an offset change at night falls */
 /* outside every window, where the count is the same either way. */
-CREATE OR REPLACE TABLE cohort_leads AS
 WITH issued AS (
   SELECT
     f.lead_id,
@@ -39,7 +38,7 @@ WITH issued AS (
   LEFT JOIN cohort_days AS z
     ON z.day_number = DATEDIFF(DAY, CAST('1970-01-05' AS DATE), f.first_issued_date)
   WHERE
-    f.issued_net
+    f.issued_net AND TRUE
 ), responded_guess AS (
   SELECT
     i.*,

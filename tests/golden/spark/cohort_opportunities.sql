@@ -2,7 +2,6 @@
 /* cohort keys, its times read per T3 (earlier than the lead's created_at: at created_at), and when */
 /* won its gross profit (D12: gross_profit, else revenue - cogs, else revenue x the default_margin */
 /* of the version in force on the close date, T4, which is then an estimated win). */
-CREATE OR REPLACE TABLE cohort_opportunities AS
 WITH read AS (
   SELECT
     o.opportunity_id,
@@ -20,6 +19,8 @@ WITH read AS (
   FROM opportunities AS o
   JOIN cohort_leads AS c
     ON c.lead_id = o.lead_id
+  WHERE
+    TRUE
 )
 SELECT
   r.opportunity_id,

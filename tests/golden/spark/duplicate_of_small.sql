@@ -3,7 +3,27 @@ SELECT
   l.lead_id
 FROM leads AS t
 JOIN leads AS l
-  ON NULLIF(LOWER(TRIM(' \t\r\n' FROM CAST(l.email AS STRING))), '') = NULLIF(LOWER(TRIM(' \t\r\n' FROM CAST(t.email AS STRING))), '')
+  ON NULLIF(
+    LOWER(
+      CASE
+        WHEN ASCII(CAST(l.email AS STRING)) <= 32
+        OR ASCII(RIGHT(CAST(l.email AS STRING), 1)) <= 32
+        THEN TRIM(' \t\r\n' FROM CAST(l.email AS STRING))
+        ELSE CAST(l.email AS STRING)
+      END
+    ),
+    ''
+  ) = NULLIF(
+    LOWER(
+      CASE
+        WHEN ASCII(CAST(t.email AS STRING)) <= 32
+        OR ASCII(RIGHT(CAST(t.email AS STRING), 1)) <= 32
+        THEN TRIM(' \t\r\n' FROM CAST(t.email AS STRING))
+        ELSE CAST(t.email AS STRING)
+      END
+    ),
+    ''
+  )
 WHERE
   t.lead_id = :lead_id
   AND (

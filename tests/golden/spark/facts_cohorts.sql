@@ -1,88 +1,7 @@
-/* cost_facts: each included cost row cut at the agreement's version changes (T4: every day of a */
-/* range counts under the cost policy in force on that day), so D7 is arithmetic over date ranges, */
-/* never a per-day expansion. Rows whose category the policy of their days excludes are left out. */
-CREATE OR REPLACE TABLE cost_facts AS
-WITH spans AS (
-  SELECT
-    c.cost_id,
-    c.category,
-    NULLIF(TRIM(' \t\r\n' FROM c.channel), '') AS channel, /* null: shared (D9) */
-    c.amount,
-    c.date IS NULL AS is_range,
-    COALESCE(c.date, c.period_start) AS first_day,
-    COALESCE(c.date, c.period_end) AS last_day
-  FROM costs AS c
-  WHERE
-    NOT COALESCE(c.date, c.period_start) IS NULL
-    AND COALESCE(c.date, c.period_end) >= COALESCE(c.date, c.period_start)
-)
-SELECT
-  s.cost_id,
-  s.channel,
-  s.amount,
-  s.is_range,
-  DATEDIFF(DAY, s.first_day, s.last_day) + 1 AS range_days,
-  GREATEST(s.first_day, v.effective_from) AS segment_start,
-  LEAST(s.last_day, v.effective_to) AS segment_end,
-  v.version_index,
-  v.shared_costs
-FROM spans AS s
-JOIN fact_versions AS v
-  ON s.first_day <= v.effective_to AND s.last_day >= v.effective_from
-JOIN fact_cost_categories AS k
-  ON k.version_index = v.version_index
-  AND k.category = TRIM(' \t\r\n' FROM s.category);
-
-CREATE TEMPORARY VIEW duplicate_gaps AS
-SELECT
-  d.lead_id,
-  d.gap AS duplicate_gap_0
-FROM (
-  WITH keyed_1 AS (
-    SELECT
-      l.lead_id,
-      l.created_at,
-      NULLIF(LOWER(TRIM(' \t\r\n' FROM CAST(l.email AS STRING))), '') AS key_0
-    FROM leads AS l
-  )
-  SELECT
-    k.lead_id,
-    CASE
-      WHEN k.key_0 = LAG(k.key_0) OVER (ORDER BY k.key_0 NULLS LAST, k.created_at NULLS LAST, k.lead_id NULLS LAST)
-      THEN CAST((
-        UNIX_TIMESTAMP(k.created_at) * 1000000 + CAST(EXTRACT(SECOND FROM k.created_at) * 1000000 AS BIGINT) % 1000000
-      ) AS DOUBLE) / 1000000 - CAST((
-        UNIX_TIMESTAMP(
-          LAG(k.created_at) OVER (ORDER BY k.key_0 NULLS LAST, k.created_at NULLS LAST, k.lead_id NULLS LAST)
-        ) * 1000000 + CAST(EXTRACT(SECOND FROM LAG(k.created_at) OVER (ORDER BY k.key_0 NULLS LAST, k.created_at NULLS LAST, k.lead_id NULLS LAST)) * 1000000 AS BIGINT) % 1000000
-      ) AS DOUBLE) / 1000000
-    END AS gap
-  FROM (
-    SELECT
-      k.lead_id,
-      k.created_at,
-      k.key_0
-    FROM keyed_1 AS k
-    JOIN (
-      SELECT
-        k.key_0
-      FROM keyed_1 AS k
-      WHERE
-        NOT k.key_0 IS NULL
-      GROUP BY
-        k.key_0
-      HAVING
-        COUNT(*) > 1
-    ) AS r
-      ON k.key_0 = r.key_0
-  ) AS k
-) AS d
-WHERE
-  d.gap <= 7776000;
-
 /* lead_facts: one row per lead, independent of as_of, so that a status at any as_of is a filter */
-/* (see facts.py). The __placeholders are filled from the agreement by facts.py. */
-CREATE OR REPLACE TABLE lead_facts AS
+/* (see facts.py). The __placeholders are filled from the agreement by facts.py; */
+/* netlead_in_scope(lead_id) keeps the leads whose facts are rebuilt (all, or those an import */
+/* touched). */
 WITH event_firsts AS (
   SELECT
     e.lead_id,
@@ -91,50 +10,103 @@ WITH event_firsts AS (
     MIN(CASE WHEN e.type = 'responded' THEN e.occurred_at END) AS responded_at,
     MIN(
       CASE
-        WHEN e.type = 'qualified' AND e.trigger RLIKE '[^ \t\r\n]'
+        WHEN e.type = 'qualified'
+        AND CASE WHEN ASCII(e.trigger) > 32 THEN TRUE ELSE e.trigger RLIKE '[^ \t\r\n]' END
         THEN e.occurred_at
       END
     ) AS trigger_at,
     MIN(
       CASE
-        WHEN e.type = 'qualified' AND e.cost_of_inaction RLIKE '[^ \t\r\n]'
+        WHEN e.type = 'qualified'
+        AND CASE
+          WHEN ASCII(e.cost_of_inaction) > 32
+          THEN TRUE
+          ELSE e.cost_of_inaction RLIKE '[^ \t\r\n]'
+        END
         THEN e.occurred_at
       END
     ) AS cost_of_inaction_at,
     MIN(
       CASE
-        WHEN e.type = 'qualified' AND e.decision_makers RLIKE '[^ \t\r\n]'
+        WHEN e.type = 'qualified'
+        AND CASE
+          WHEN ASCII(e.decision_makers) > 32
+          THEN TRUE
+          ELSE e.decision_makers RLIKE '[^ \t\r\n]'
+        END
         THEN e.occurred_at
       END
     ) AS decision_makers_at,
     MIN(
-      CASE WHEN e.type = 'qualified' AND e.need RLIKE '[^ \t\r\n]' THEN e.occurred_at END
+      CASE
+        WHEN e.type = 'qualified'
+        AND CASE WHEN ASCII(e.need) > 32 THEN TRUE ELSE e.need RLIKE '[^ \t\r\n]' END
+        THEN e.occurred_at
+      END
     ) AS need_at,
     MIN(
       CASE
-        WHEN e.type = 'qualified' AND e.appointment_at RLIKE '[^ \t\r\n]'
+        WHEN e.type = 'qualified'
+        AND CASE
+          WHEN ASCII(e.appointment_at) > 32
+          THEN TRUE
+          ELSE e.appointment_at RLIKE '[^ \t\r\n]'
+        END
         THEN e.occurred_at
       END
     ) AS appointment_at_at
   FROM lead_events AS e
+  WHERE
+    TRUE
   GROUP BY
     e.lead_id
 ), opportunity_firsts AS (
   SELECT
     o.lead_id,
-    MIN(o.created_at) AS created_at
+    MIN(o.created_at) AS created_at,
+    MIN(CASE WHEN o.status = 'won' THEN o.closed_at END) AS won_at
   FROM opportunities AS o
   WHERE
-    NOT o.lead_id IS NULL
+    NOT o.lead_id IS NULL AND TRUE
   GROUP BY
     o.lead_id
+), stage_firsts AS (
+  SELECT
+    o.lead_id
+  FROM opportunity_stages AS s
+  JOIN opportunities AS o
+    ON o.opportunity_id = s.opportunity_id
+  WHERE
+    NOT o.lead_id IS NULL AND TRUE
+  GROUP BY
+    o.lead_id
+), gaps AS (
+  SELECT
+    d.lead_id,
+    MAX(CASE WHEN d.key_list = 0 THEN d.gap END) AS duplicate_gap_0
+  FROM duplicate_gaps AS d
+  WHERE
+    TRUE
+  GROUP BY
+    d.lead_id
 ), ruled AS (
   SELECT
     l.lead_id,
     l.created_at,
     CAST(l.created_at AS DATE) AS created_date,
-    TRIM(' \t\r\n' FROM l.channel) AS channel,
-    NULLIF(TRIM(' \t\r\n' FROM l.account_type), '') AS account_type,
+    CASE
+      WHEN ASCII(l.channel) <= 32 OR ASCII(RIGHT(l.channel, 1)) <= 32
+      THEN TRIM(' \t\r\n' FROM l.channel)
+      ELSE l.channel
+    END AS channel,
+    NULLIF(
+      CASE
+        WHEN ASCII(l.account_type) <= 32 OR ASCII(RIGHT(l.account_type, 1)) <= 32
+        THEN TRIM(' \t\r\n' FROM l.account_type)
+        ELSE l.account_type
+      END,
+      ''
+    ) AS account_type,
     0 AS version_index,
     CASE
       WHEN l.duplicate_gap_0 <= 7776000.0
@@ -149,11 +121,21 @@ WITH event_firsts AS (
       THEN 2
     END AS rule_index,
     COALESCE(
-      CASE WHEN l.trigger RLIKE '[^ \t\r\n]' THEN l.created_at END,
+      CASE
+        WHEN CASE WHEN ASCII(l.trigger) > 32 THEN TRUE ELSE l.trigger RLIKE '[^ \t\r\n]' END
+        THEN l.created_at
+      END,
       CASE WHEN f.trigger_at < l.created_at THEN l.created_at ELSE f.trigger_at END
     ) AS trigger_at, /* D3: an answer on the lead row counts as recorded at created_at, else at the first */ /* qualified event carrying it. */
     COALESCE(
-      CASE WHEN l.cost_of_inaction RLIKE '[^ \t\r\n]' THEN l.created_at END,
+      CASE
+        WHEN CASE
+          WHEN ASCII(l.cost_of_inaction) > 32
+          THEN TRUE
+          ELSE l.cost_of_inaction RLIKE '[^ \t\r\n]'
+        END
+        THEN l.created_at
+      END,
       CASE
         WHEN f.cost_of_inaction_at < l.created_at
         THEN l.created_at
@@ -161,7 +143,14 @@ WITH event_firsts AS (
       END
     ) AS cost_of_inaction_at,
     COALESCE(
-      CASE WHEN l.decision_makers RLIKE '[^ \t\r\n]' THEN l.created_at END,
+      CASE
+        WHEN CASE
+          WHEN ASCII(l.decision_makers) > 32
+          THEN TRUE
+          ELSE l.decision_makers RLIKE '[^ \t\r\n]'
+        END
+        THEN l.created_at
+      END,
       CASE
         WHEN f.decision_makers_at < l.created_at
         THEN l.created_at
@@ -169,11 +158,21 @@ WITH event_firsts AS (
       END
     ) AS decision_makers_at,
     COALESCE(
-      CASE WHEN l.need RLIKE '[^ \t\r\n]' THEN l.created_at END,
+      CASE
+        WHEN CASE WHEN ASCII(l.need) > 32 THEN TRUE ELSE l.need RLIKE '[^ \t\r\n]' END
+        THEN l.created_at
+      END,
       CASE WHEN f.need_at < l.created_at THEN l.created_at ELSE f.need_at END
     ) AS need_at,
     COALESCE(
-      CASE WHEN l.appointment_at RLIKE '[^ \t\r\n]' THEN l.created_at END,
+      CASE
+        WHEN CASE
+          WHEN ASCII(l.appointment_at) > 32
+          THEN TRUE
+          ELSE l.appointment_at RLIKE '[^ \t\r\n]'
+        END
+        THEN l.created_at
+      END,
       CASE
         WHEN f.appointment_at_at < l.created_at
         THEN l.created_at
@@ -186,21 +185,26 @@ WITH event_firsts AS (
       THEN CASE WHEN f.responded_at < l.created_at THEN l.created_at ELSE f.responded_at END
     END AS responded_when_issued_at_creation,
     CASE WHEN f.outcome_at < l.created_at THEN l.created_at ELSE f.outcome_at END AS first_outcome_at,
-    CASE WHEN o.created_at < l.created_at THEN l.created_at ELSE o.created_at END AS first_opportunity_at
+    CASE WHEN o.created_at < l.created_at THEN l.created_at ELSE o.created_at END AS first_opportunity_at,
+    CASE WHEN o.won_at < l.created_at THEN l.created_at ELSE o.won_at END AS first_won_at /* D23 (T3: a time before created_at is read as created_at). */
   FROM (
-    /* The duplicate rules' gaps (D2, built by facts.py into duplicate_gaps) beside every lead */
-    /* column the rule conditions may read as l.<column>. */
+    /* The duplicate rules' gaps (D2) beside every lead column the rule conditions may read as */
+    /* l.<column>. */
     SELECT
       l.*,
       g.duplicate_gap_0 AS duplicate_gap_0
     FROM leads AS l
-    LEFT JOIN duplicate_gaps AS g
+    LEFT JOIN gaps AS g
       ON g.lead_id = l.lead_id
+    WHERE
+      TRUE
   ) AS l
   LEFT JOIN event_firsts AS f
     ON f.lead_id = l.lead_id
   LEFT JOIN opportunity_firsts AS o
     ON o.lead_id = l.lead_id
+  LEFT JOIN stage_firsts AS s
+    ON s.lead_id = l.lead_id
 ), answered AS (
   SELECT
     r.*,
@@ -216,10 +220,19 @@ WITH event_firsts AS (
     e.lead_id,
     MIN(e.occurred_at) AS responded_after_issue_at
   FROM lead_events AS e
-  JOIN event_firsts AS f
+  JOIN (
+    SELECT
+      i.lead_id,
+      MIN(i.occurred_at) AS issued_at
+    FROM lead_events AS i
+    WHERE
+      i.type = 'issued' AND TRUE
+    GROUP BY
+      i.lead_id
+  ) AS f
     ON f.lead_id = e.lead_id
   WHERE
-    e.type = 'responded' AND e.occurred_at >= f.issued_at
+    e.type = 'responded' AND e.occurred_at >= f.issued_at AND TRUE
   GROUP BY
     e.lead_id
 )
@@ -255,9 +268,8 @@ SELECT
   END AS issued_net, /* The status at the first issue does not depend on as_of once the issue has happened (D5/D6). */
   COALESCE(v.responded_when_issued_at_creation, r.responded_after_issue_at) AS first_responded_at,
   v.first_outcome_at,
-  v.first_opportunity_at
+  v.first_opportunity_at,
+  v.first_won_at
 FROM evidenced AS v
 LEFT JOIN responses AS r
   ON r.lead_id = v.lead_id;
-
-DROP TABLE duplicate_gaps;

@@ -1,8 +1,11 @@
 /* journey_stage_names: every opportunity stage name in the data with its first entry, so that a */
 /* stage the agreement names but the data never holds (by as_of) is reported as never reached. */
-CREATE OR REPLACE TABLE journey_stage_names AS
 SELECT
-  TRIM(' \t\r\n' FROM s.stage) AS stage,
+  CASE
+    WHEN ASCII(s.stage) <= 32 OR ASCII(RIGHT(s.stage, 1)) <= 32
+    THEN TRIM(' \t\r\n' FROM s.stage)
+    ELSE s.stage
+  END AS stage,
   MIN(s.entered_at) AS first_entered_at
 FROM opportunity_stages AS s
 GROUP BY

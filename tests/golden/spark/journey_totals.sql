@@ -1,144 +1,161 @@
 /* D23 over the whole range (the leads created on a day of metric_days, by $as_of): the leads that */
-/* reached each stage of metric_stages, in the agreement's order. D26 starts from it. */
-WITH leads_1 AS (
+/* reached each stage of metric_stages, in the agreement's order. D26 starts from it. journey.py */
+/* fills in __reached_counts (reached_<k> per chain stage k) and __reached (metric_chain's row). */
+WITH net_1 AS (
   SELECT
     f.lead_id,
     f.created_at,
     f.channel,
     f.account_type,
     d.period_start,
-    COALESCE(f.net_from <= :as_of, FALSE) AS is_net, /* D3/D4: net at as_of exactly when net_from <= as_of (lead_facts.sql). */
-    f.first_issued_at,
-    f.first_responded_at,
-    f.first_opportunity_at
+    f.created_at AS known_0,
+    CASE WHEN f.first_issued_at <= :as_of THEN f.first_issued_at ELSE f.created_at END AS known_1,
+    CASE WHEN f.first_issued_at <= :as_of THEN f.first_issued_at END AS known_2,
+    CASE WHEN f.first_responded_at <= :as_of THEN f.first_responded_at END AS known_3,
+    CASE WHEN f.first_opportunity_at <= :as_of THEN f.first_opportunity_at END AS known_4,
+    CASE WHEN f.journey_stage_0_at <= :as_of THEN f.journey_stage_0_at END AS known_5,
+    CASE WHEN f.journey_stage_1_at <= :as_of THEN f.journey_stage_1_at END AS known_6,
+    CASE WHEN f.first_won_at <= :as_of THEN f.first_won_at END AS known_7
   FROM lead_facts AS f
   LEFT JOIN metric_days AS d
     ON d.day = f.created_date
   WHERE
-    f.created_at <= :as_of AND (
+    f.created_at <= :as_of
+    AND (
       :all_leads OR NOT d.day IS NULL
     )
-), raw_2 AS (
+    AND f.net_from <= :as_of
+), raised_2 AS (
   SELECT
-    l.lead_id,
-    'lead' AS stage,
-    l.created_at AS entered_at
-  FROM leads_1 AS l
-  WHERE
-    l.is_net
-  UNION ALL
+    n.*,
+    CASE WHEN NOT n.known_0 IS NULL THEN n.known_0 END AS raised_0,
+    CASE WHEN NOT n.known_1 IS NULL THEN GREATEST(n.known_0, n.known_1) END AS raised_1,
+    CASE WHEN NOT n.known_2 IS NULL THEN GREATEST(n.known_0, n.known_1, n.known_2) END AS raised_2,
+    CASE
+      WHEN NOT n.known_3 IS NULL
+      THEN GREATEST(n.known_0, n.known_1, n.known_2, n.known_3)
+    END AS raised_3,
+    CASE
+      WHEN NOT n.known_4 IS NULL
+      THEN GREATEST(n.known_0, n.known_1, n.known_2, n.known_3, n.known_4)
+    END AS raised_4,
+    CASE
+      WHEN NOT n.known_5 IS NULL
+      THEN GREATEST(n.known_0, n.known_1, n.known_2, n.known_3, n.known_4, n.known_5)
+    END AS raised_5,
+    CASE
+      WHEN NOT n.known_6 IS NULL
+      THEN GREATEST(n.known_0, n.known_1, n.known_2, n.known_3, n.known_4, n.known_5, n.known_6)
+    END AS raised_6,
+    CASE
+      WHEN NOT n.known_7 IS NULL
+      THEN GREATEST(n.known_0, n.known_1, n.known_2, n.known_3, n.known_4, n.known_5, n.known_6, n.known_7)
+    END AS raised_7
+  FROM net_1 AS n
+), entered_3 AS (
   SELECT
-    l.lead_id,
-    'net',
-    CASE WHEN l.first_issued_at <= :as_of THEN l.first_issued_at ELSE l.created_at END
-  FROM leads_1 AS l
-  WHERE
-    l.is_net
-  UNION ALL
-  SELECT
-    l.lead_id,
-    'issued',
-    l.first_issued_at
-  FROM leads_1 AS l
-  WHERE
-    l.is_net
-  UNION ALL
-  SELECT
-    l.lead_id,
-    'responded',
-    l.first_responded_at
-  FROM leads_1 AS l
-  WHERE
-    l.is_net
-  UNION ALL
-  SELECT
-    l.lead_id,
-    'opportunity',
-    l.first_opportunity_at
-  FROM leads_1 AS l
-  WHERE
-    l.is_net
-  UNION ALL
-  SELECT
-    t.lead_id,
-    t.stage,
-    t.entered_at
-  FROM journey_stage_times AS t
-  JOIN leads_1 AS l
-    ON l.lead_id = t.lead_id
-  WHERE
-    l.is_net
-), known_3 AS (
-  SELECT
-    r.lead_id,
-    c.chain_index,
-    MAX(r.entered_at) OVER (
-      PARTITION BY r.lead_id
-      ORDER BY c.chain_index NULLS LAST
-      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-    ) AS raised_at
-  FROM raw_2 AS r
-  JOIN metric_chain AS c
-    ON c.stage = r.stage
-  WHERE
-    r.entered_at <= :as_of
-), furthest_4 AS (
-  SELECT
-    k.lead_id,
-    MAX(k.chain_index) AS furthest_index
-  FROM known_3 AS k
-  GROUP BY
-    k.lead_id
-), timed_5 AS (
-  SELECT
-    f.lead_id,
-    c.chain_index,
-    c.stage,
-    MIN(k.raised_at) OVER (
-      PARTITION BY f.lead_id
-      ORDER BY c.chain_index DESC
-      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-    ) AS entered_at
-  FROM furthest_4 AS f
-  JOIN metric_chain AS c
-    ON c.chain_index <= f.furthest_index
-  LEFT JOIN known_3 AS k
-    ON k.lead_id = f.lead_id AND k.chain_index = c.chain_index
+    r.*,
+    LEAST(r.raised_0, r.raised_1, r.raised_2, r.raised_3, r.raised_4, r.raised_5, r.raised_6, r.raised_7) AS entered_0,
+    LEAST(r.raised_1, r.raised_2, r.raised_3, r.raised_4, r.raised_5, r.raised_6, r.raised_7) AS entered_1,
+    LEAST(r.raised_2, r.raised_3, r.raised_4, r.raised_5, r.raised_6, r.raised_7) AS entered_2,
+    LEAST(r.raised_3, r.raised_4, r.raised_5, r.raised_6, r.raised_7) AS entered_3,
+    LEAST(r.raised_4, r.raised_5, r.raised_6, r.raised_7) AS entered_4,
+    LEAST(r.raised_5, r.raised_6, r.raised_7) AS entered_5,
+    LEAST(r.raised_6, r.raised_7) AS entered_6,
+    r.raised_7 AS entered_7
+  FROM raised_2 AS r
 ), journey_lead_stages AS (
   SELECT
-    l.period_start,
-    l.channel,
-    l.account_type,
-    l.created_at,
-    t.lead_id,
-    t.chain_index,
-    t.stage,
-    t.entered_at,
-    LEAD(t.entered_at) OVER (PARTITION BY t.lead_id ORDER BY t.chain_index NULLS LAST) AS next_entered_at
-  FROM timed_5 AS t
-  JOIN leads_1 AS l
-    ON l.lead_id = t.lead_id
+    e.period_start,
+    e.channel,
+    e.account_type,
+    e.created_at,
+    e.lead_id,
+    CASE
+      WHEN NOT e.entered_7 IS NULL
+      THEN 7
+      WHEN NOT e.entered_6 IS NULL
+      THEN 6
+      WHEN NOT e.entered_5 IS NULL
+      THEN 5
+      WHEN NOT e.entered_4 IS NULL
+      THEN 4
+      WHEN NOT e.entered_3 IS NULL
+      THEN 3
+      WHEN NOT e.entered_2 IS NULL
+      THEN 2
+      WHEN NOT e.entered_1 IS NULL
+      THEN 1
+      ELSE 0
+    END AS furthest_index,
+    e.entered_0,
+    e.entered_1,
+    e.entered_2,
+    e.entered_3,
+    e.entered_4,
+    e.entered_5,
+    e.entered_6,
+    e.entered_7
+  FROM entered_3 AS e
   UNION ALL
   SELECT
-    l.period_start,
-    l.channel,
-    l.account_type,
-    l.created_at,
-    l.lead_id,
+    d.period_start,
+    f.channel,
+    f.account_type,
+    f.created_at,
+    f.lead_id,
     0,
-    'lead',
-    l.created_at,
-    CAST(NULL AS TIMESTAMP)
-  FROM leads_1 AS l
+    f.created_at AS entered_0,
+    CAST(NULL AS TIMESTAMP) AS entered_1,
+    CAST(NULL AS TIMESTAMP) AS entered_2,
+    CAST(NULL AS TIMESTAMP) AS entered_3,
+    CAST(NULL AS TIMESTAMP) AS entered_4,
+    CAST(NULL AS TIMESTAMP) AS entered_5,
+    CAST(NULL AS TIMESTAMP) AS entered_6,
+    CAST(NULL AS TIMESTAMP) AS entered_7
+  FROM lead_facts AS f
+  LEFT JOIN metric_days AS d
+    ON d.day = f.created_date
   WHERE
-    NOT l.is_net
+    f.created_at <= :as_of
+    AND (
+      :all_leads OR NOT d.day IS NULL
+    )
+    AND NOT COALESCE(f.net_from <= :as_of, FALSE)
+), totals AS (
+  SELECT
+    COUNT(s.entered_0) AS reached_0,
+    COUNT(s.entered_1) AS reached_1,
+    COUNT(s.entered_2) AS reached_2,
+    COUNT(s.entered_3) AS reached_3,
+    COUNT(s.entered_4) AS reached_4,
+    COUNT(s.entered_5) AS reached_5,
+    COUNT(s.entered_6) AS reached_6,
+    COUNT(s.entered_7) AS reached_7
+  FROM journey_lead_stages AS s
 ), counts AS (
   SELECT
-    s.chain_index,
-    COUNT(*) AS reached
-  FROM journey_lead_stages AS s
-  GROUP BY
-    s.chain_index
+    m.chain_index,
+    CASE m.chain_index
+      WHEN 0
+      THEN c.reached_0
+      WHEN 1
+      THEN c.reached_1
+      WHEN 2
+      THEN c.reached_2
+      WHEN 3
+      THEN c.reached_3
+      WHEN 4
+      THEN c.reached_4
+      WHEN 5
+      THEN c.reached_5
+      WHEN 6
+      THEN c.reached_6
+      WHEN 7
+      THEN c.reached_7
+    END AS reached
+  FROM totals AS c
+  CROSS JOIN metric_chain AS m
 )
 SELECT
   m.stage,

@@ -12,7 +12,6 @@
 -- week, then the weekday whose window holds the rest, then the offset in that window, read back
 -- to an instant with that day's offset). An instant misplaced by an offset change at night falls
 -- outside every window, where the count is the same either way.
-CREATE OR REPLACE TABLE cohort_leads AS
 WITH issued AS (
     SELECT
         f.lead_id,
@@ -32,7 +31,7 @@ WITH issued AS (
     JOIN cohort_versions AS v
       ON f.first_issued_date >= v.effective_from AND f.first_issued_date <= v.effective_to
     LEFT JOIN cohort_days AS z ON z.day_number = DATE_DIFF('day', DATE '1970-01-05', f.first_issued_date)
-    WHERE f.issued_net
+    WHERE f.issued_net AND netlead_in_scope(f.lead_id)
 ),
 responded_guess AS (
     SELECT i.*, z.offset_seconds AS responded_guess_offset

@@ -1,7 +1,7 @@
 -- cost_facts: each included cost row cut at the agreement's version changes (T4: every day of a
 -- range counts under the cost policy in force on that day), so D7 is arithmetic over date ranges,
 -- never a per-day expansion. Rows whose category the policy of their days excludes are left out.
-CREATE OR REPLACE TABLE cost_facts AS
+-- netlead_in_scope(cost_id) keeps the rows rebuilt (all, or those an import touched).
 WITH spans AS (
     SELECT
         c.cost_id,
@@ -12,7 +12,8 @@ WITH spans AS (
         COALESCE(c.date, c.period_start) AS first_day,
         COALESCE(c.date, c.period_end) AS last_day
     FROM costs AS c
-    WHERE COALESCE(c.date, c.period_start) IS NOT NULL
+    WHERE netlead_in_scope(c.cost_id)
+      AND COALESCE(c.date, c.period_start) IS NOT NULL
       AND COALESCE(c.date, c.period_end) >= COALESCE(c.date, c.period_start)
 )
 SELECT

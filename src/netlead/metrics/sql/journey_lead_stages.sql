@@ -1,88 +1,50 @@
--- D23 per lead: every stage of metric_chain (chain_index, stage) that a lead created by $as_of
--- has reached, with the time it entered the stage and the time it entered the next one (null at
--- its furthest stage). Only the leads created on a day of metric_days, unless $all_leads.
--- metric_chain holds the agreement's stages in order, without opportunity stages the data never
--- holds. The metric files read this query as the table `journey_lead_stages` (journey.py).
+-- D23 per lead, one row each: the leads created by $as_of (on a day of metric_days, unless
+-- $all_leads), with the time each entered every stage of metric_chain it reached (entered_<k>,
+-- k its chain_index; null past its furthest stage, furthest_index). metric_chain holds the
+-- agreement's stages in order, without opportunity stages the data never holds. The metric files
+-- read this query as the table `journey_lead_stages` (journey.py).
 --
--- The rules of D23, set-wise: a stage's known time is its raw time if it is at or before $as_of
--- (T2); known times are raised to the latest known time before them (a running MAX over the chain
--- order); a stage without a known time takes the raised time of the next known stage after it,
--- which, as raised times never decrease, is the least raised time at or after it.
-WITH leads AS (
+-- The stage times are columns of lead_facts (kept by every import); journey.py fills in one
+-- column per stage of the chain:
+--   __known_times    known_<k>: the stage's time if at or before $as_of (T2), else null;
+--   __raised_times   raised_<k>: for a known stage, the latest known time of it and the stages
+--                    before it (a time earlier than the stage before it is raised to it);
+--   __entered_times  entered_<k>: the least raised time at or after k, which, as raised times
+--                    never decrease, is the raised time of the next known stage (a skipped stage
+--                    takes the next later known time); null past the furthest known stage.
+WITH net AS (
+    -- D3/D4: net at as_of exactly when net_from <= as_of (lead_facts.sql); only a net lead goes
+    -- past `lead` (D23).
     SELECT
         f.lead_id,
         f.created_at,
         f.channel,
         f.account_type,
         d.period_start,
-        -- D3/D4: net at as_of exactly when net_from <= as_of (lead_facts.sql).
-        COALESCE(f.net_from <= $as_of, FALSE) AS is_net,
-        f.first_issued_at,
-        f.first_responded_at,
-        f.first_opportunity_at
+        __known_times
     FROM lead_facts AS f
     LEFT JOIN metric_days AS d ON d.day = f.created_date
-    WHERE f.created_at <= $as_of AND ($all_leads OR d.day IS NOT NULL)
+    WHERE f.created_at <= $as_of AND ($all_leads OR d.day IS NOT NULL) AND f.net_from <= $as_of
 ),
-raw AS (
-    SELECT l.lead_id, 'lead' AS stage, l.created_at AS entered_at FROM leads AS l WHERE l.is_net
-    UNION ALL
-    -- net: entered at the first issue, or at created_at while never issued (by as_of).
-    SELECT l.lead_id, 'net', CASE WHEN l.first_issued_at <= $as_of THEN l.first_issued_at ELSE l.created_at END
-    FROM leads AS l WHERE l.is_net
-    UNION ALL
-    SELECT l.lead_id, 'issued', l.first_issued_at FROM leads AS l WHERE l.is_net
-    UNION ALL
-    SELECT l.lead_id, 'responded', l.first_responded_at FROM leads AS l WHERE l.is_net
-    UNION ALL
-    SELECT l.lead_id, 'opportunity', l.first_opportunity_at FROM leads AS l WHERE l.is_net
-    UNION ALL
-    SELECT t.lead_id, t.stage, t.entered_at
-    FROM journey_stage_times AS t
-    JOIN leads AS l ON l.lead_id = t.lead_id
-    WHERE l.is_net
+raised AS (
+    SELECT n.*, __raised_times FROM net AS n
 ),
-known AS (
-    SELECT
-        r.lead_id,
-        c.chain_index,
-        MAX(r.entered_at) OVER (
-            PARTITION BY r.lead_id ORDER BY c.chain_index ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-        ) AS raised_at
-    FROM raw AS r
-    JOIN metric_chain AS c ON c.stage = r.stage
-    WHERE r.entered_at <= $as_of
-),
-furthest AS (
-    SELECT k.lead_id, MAX(k.chain_index) AS furthest_index FROM known AS k GROUP BY k.lead_id
-),
-timed AS (
-    SELECT
-        f.lead_id,
-        c.chain_index,
-        c.stage,
-        MIN(k.raised_at) OVER (
-            PARTITION BY f.lead_id ORDER BY c.chain_index DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-        ) AS entered_at
-    FROM furthest AS f
-    JOIN metric_chain AS c ON c.chain_index <= f.furthest_index
-    LEFT JOIN known AS k ON k.lead_id = f.lead_id AND k.chain_index = c.chain_index
+entered AS (
+    SELECT r.*, __entered_times FROM raised AS r
 )
 SELECT
-    l.period_start,
-    l.channel,
-    l.account_type,
-    l.created_at,
-    t.lead_id,
-    t.chain_index,
-    t.stage,
-    t.entered_at,
-    LEAD(t.entered_at) OVER (PARTITION BY t.lead_id ORDER BY t.chain_index) AS next_entered_at
-FROM timed AS t
-JOIN leads AS l ON l.lead_id = t.lead_id
+    e.period_start,
+    e.channel,
+    e.account_type,
+    e.created_at,
+    e.lead_id,
+    __furthest_index AS furthest_index,
+    __entered_columns
+FROM entered AS e
 UNION ALL
--- A lead that is not net stops at `lead` (the first stage of every chain): no window needed.
-SELECT l.period_start, l.channel, l.account_type, l.created_at, l.lead_id, 0, 'lead', l.created_at,
-       CAST(NULL AS TIMESTAMPTZ)
-FROM leads AS l
-WHERE NOT l.is_net
+-- A lead that is not net stops at `lead` (D23: the waterfall says why). Read apart from the net
+-- ones: a query read twice would be materialised.
+SELECT d.period_start, f.channel, f.account_type, f.created_at, f.lead_id, 0, __not_net_columns
+FROM lead_facts AS f
+LEFT JOIN metric_days AS d ON d.day = f.created_date
+WHERE f.created_at <= $as_of AND ($all_leads OR d.day IS NOT NULL) AND NOT COALESCE(f.net_from <= $as_of, FALSE)

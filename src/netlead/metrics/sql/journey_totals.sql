@@ -1,7 +1,11 @@
 -- D23 over the whole range (the leads created on a day of metric_days, by $as_of): the leads that
--- reached each stage of metric_stages, in the agreement's order. D26 starts from it.
-WITH counts AS (
-    SELECT s.chain_index, COUNT(*) AS reached FROM journey_lead_stages AS s GROUP BY s.chain_index
+-- reached each stage of metric_stages, in the agreement's order. D26 starts from it. journey.py
+-- fills in __reached_counts (reached_<k> per chain stage k) and __reached (metric_chain's row).
+WITH totals AS (
+    SELECT __reached_counts FROM journey_lead_stages AS s
+),
+counts AS (
+    SELECT m.chain_index, __reached AS reached FROM totals AS c CROSS JOIN metric_chain AS m
 )
 SELECT
     m.stage,

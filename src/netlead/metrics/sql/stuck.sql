@@ -6,20 +6,27 @@
 -- is closed or nurture; codes per the version in force on the event's date, metric_outcome_next).
 -- Oldest first. $stage (or null) keeps one stage.
 WITH history AS (
-    SELECT
-        s.chain_index,
-        QUANTILE_CONT((EPOCH(s.next_entered_at) - EPOCH(s.entered_at)) / 86400, 0.9) AS p90_days
-    FROM journey_lead_stages AS s
-    WHERE s.next_entered_at IS NOT NULL
-    GROUP BY s.chain_index
+    -- journey.py fills in __p90_days (p90_days_<k> per chain stage k) and __p90 (metric_chain's
+    -- row), and __furthest_entered: when a lead entered its furthest stage.
+    SELECT __p90_days FROM journey_lead_stages AS s
+),
+history_by_stage AS (
+    SELECT m.chain_index, __p90 AS p90_days FROM history AS h CROSS JOIN metric_chain AS m
 ),
 furthest AS (
-    SELECT s.*
+    SELECT
+        s.lead_id,
+        s.channel,
+        s.account_type,
+        s.created_at,
+        s.furthest_index AS chain_index,
+        m.stage,
+        __furthest_entered AS entered_at
     FROM journey_lead_stages AS s
-    WHERE s.next_entered_at IS NULL
-      AND s.stage <> 'lead'
-      AND s.chain_index < (SELECT MAX(c.chain_index) FROM metric_chain AS c)
-      AND (CAST($stage AS VARCHAR) IS NULL OR s.stage = $stage)  -- typed: PostgreSQL cannot type a bare null parameter
+    JOIN metric_chain AS m ON m.chain_index = s.furthest_index
+    WHERE s.furthest_index > 0  -- not `lead`: a lead not net stops there, and is never stuck
+      AND s.furthest_index < (SELECT MAX(c.chain_index) FROM metric_chain AS c)
+      AND (CAST($stage AS VARCHAR) IS NULL OR m.stage = $stage)  -- typed: PostgreSQL cannot type a bare null parameter
 ),
 opportunity_order AS (
     SELECT o.lead_id, o.status, o.closed_at,
@@ -71,7 +78,7 @@ judged AS (
         f.created_at
     FROM furthest AS f
     JOIN metric_stages AS m ON m.chain_index = f.chain_index
-    LEFT JOIN history AS h ON h.chain_index = f.chain_index
+    LEFT JOIN history_by_stage AS h ON h.chain_index = f.chain_index
     LEFT JOIN latest_opportunity AS o ON o.lead_id = f.lead_id
     LEFT JOIN latest_outcome AS x ON x.lead_id = f.lead_id
     LEFT JOIN latest_issue AS i ON i.lead_id = f.lead_id
