@@ -44,7 +44,7 @@ def test_help_and_the_package_load_nothing_heavy():
 # for people (Rich) or import files; none of it is needed to run a metric's SQL files.
 NOT_FOR_A_METRIC = ("sqlglot", "ruamel", "pandas", "rich", "netlead.store.importer")
 METRIC_COMMANDS = (["waterfall"], ["cpnsli"], ["cpnsli", "--by-channel"], ["cohorts"], ["response"], ["decay"],
-                   ["scorecard"])
+                   ["scorecard"], ["journey"], ["convert-time"])
 
 
 def test_a_metric_command_loads_only_what_runs_its_query(folder):
@@ -64,6 +64,10 @@ def test_a_metric_command_loads_only_what_runs_its_query(folder):
                              check=True)
         assert isinstance(json.loads(run.stdout), list), command
         assert json.loads(run.stderr.splitlines()[-1]) == [], command
+    stuck = subprocess.run([sys.executable, "-c", script, "stuck", *options[4:]], capture_output=True, text=True,
+                           check=True)  # as of a day, over all history: no range
+    assert isinstance(json.loads(stuck.stdout), list)
+    assert json.loads(stuck.stderr.splitlines()[-1]) == []
 
 
 def test_table_json_is_dumps_of_the_rows():

@@ -21,7 +21,7 @@ NAMES = sorted(p.name[:-4] for p in resources.files("netlead.metrics").joinpath(
 
 @pytest.mark.parametrize("name", NAMES)
 def test_parameters_are_those_sqlglot_finds(name):
-    parsed = sqlglot.parse_one(_sql._text(name), read="duckdb")
+    parsed = sqlglot.parse_one(_sql.text(name), read="duckdb")
     assert _sql._parameters(name) == {p.name for p in parsed.find_all(sqlglot.exp.Placeholder)}
 
 
@@ -34,10 +34,10 @@ def test_a_file_run_as_written_is_the_sql_render_writes(name):
 
 
 def test_only_files_with_the_helpers_are_rendered():
-    rendered = {name for name in NAMES if _sql._static(name) != _sql._text(name)}
-    assert rendered == {name for name in NAMES if "netlead_trim(" in _sql._text(name).lower()
-                        or "netlead_filled(" in _sql._text(name).lower()
-                        or "netlead_in_scope(" in _sql._text(name).lower()}
+    rendered = {name for name in NAMES if _sql._static(name) != _sql.text(name)}
+    assert rendered == {name for name in NAMES if "netlead_trim(" in _sql.text(name).lower()
+                        or "netlead_filled(" in _sql.text(name).lower()
+                        or "netlead_in_scope(" in _sql.text(name).lower()}
     assert "waterfall" not in rendered and "lead_facts" in rendered
 
 

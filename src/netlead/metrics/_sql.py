@@ -58,13 +58,14 @@ def filled(expression: exp.Expression) -> exp.Expression:
 
 
 @functools.cache
-def _text(name: str) -> str:
+def text(name: str) -> str:
+    """`sql/<name>.sql` as written."""
     return resources.files("netlead.metrics").joinpath("sql", f"{name}.sql").read_text()
 
 
 @functools.cache
 def _parsed(name: str) -> exp.Expression:
-    return sqlglot.parse_one(_text(name), read="duckdb")
+    return sqlglot.parse_one(text(name), read="duckdb")
 
 
 def render(name: str, placeholders: dict[str, exp.Expression | list[exp.Expression]] | None = None,
@@ -115,12 +116,17 @@ _HELPER = re.compile(r"\bnetlead_(trim|filled|in_scope)\s*\(", re.IGNORECASE)
 @functools.cache
 def _code(name: str) -> str:
     """The file with its comments and literals blanked out."""
-    return _NOT_CODE.sub(" ", _text(name))
+    return _NOT_CODE.sub(" ", text(name))
 
 
 @functools.cache
 def _parameters(name: str) -> frozenset[str]:
     return frozenset(_PARAMETER.findall(_code(name)))
+
+
+def parameters_of(sql: str) -> frozenset[str]:
+    """The `$name` parameters the code of `sql` uses."""
+    return frozenset(_PARAMETER.findall(_NOT_CODE.sub(" ", sql)))
 
 
 @functools.cache
@@ -129,7 +135,7 @@ def _static(name: str) -> str:
     `netlead_trim`/`netlead_filled`/`netlead_in_scope` helpers, which only `render` fills in.
     Parsing with SQLGlot (and importing it) costs a command more than running the query at 1M leads; the text is the
     DuckDB SQL `render` would write back (tests/metrics/test_sql.py checks every file)."""
-    return render(name) if _HELPER.search(_code(name)) else _text(name)
+    return render(name) if _HELPER.search(_code(name)) else text(name)
 
 
 def arrow(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pa.Table:

@@ -13,12 +13,12 @@ report ranks marketing-sourced against sales-sourced volume.
 from __future__ import annotations
 
 import functools
+import re
 from decimal import Decimal
 
 import duckdb
 import pyarrow as pa
 
-from netlead._lazy import exp
 from netlead.errors import NetleadError
 from netlead.metrics import _sql, derived, facts, periods
 from netlead.metrics.facts import FIXED_KINDS
@@ -35,23 +35,41 @@ def owners_text(owners: dict[str, Decimal]) -> str:
     return ", ".join(f"{name} {format(Decimal(share).normalize(), 'f')}" for name, share in owners.items())
 
 
+# A placeholder (`__name`) in the code of a journey file; comments and literals are matched first
+# and kept as written.
+_PLACEHOLDER = re.compile(r"(--[^\n]*|/\*.*?\*/|'[^']*'|\"[^\"]*\")|\b(__[a-z][a-z0-9_]*)\b", re.DOTALL)
+_LEADING_COMMENTS = re.compile(r"(?:\s+|--[^\n]*)*")
+_WITH = re.compile(r"WITH\b", re.IGNORECASE)
+
+
 @functools.cache
 def composed(name: str, base_name: str = "journey_lead_stages",
              chain: tuple[str, ...] = ()) -> tuple[str, frozenset[str]]:
     """The SQL of `sql/<name>.sql` with `sql/<base_name>.sql` as its first CTE, named like that
     file, and the parameters it uses: D23 (and D27's estimate) are written once. `chain` names the
     lead_facts column timing each stage of the journey's chain, in order (`chain_columns`): the
-    journey's files have a column per stage."""
-    placeholders = _chain_placeholders(chain) if base_name == "journey_lead_stages" else None
-    tree = exp.maybe_parse(_sql.render(name, placeholders), dialect="duckdb")
-    base = exp.maybe_parse(_sql.render(base_name, placeholders), dialect="duckdb")
-    cte = exp.CTE(this=base, alias=exp.TableAlias(this=exp.to_identifier(base_name)))
-    with_ = tree.args.get("with_")
-    if with_ is None:
-        tree.set("with_", exp.With(expressions=[cte]))
+    journey's files have a column per stage, written in by `_fill` (text, as a journey command
+    loads no SQLGlot; every name in it is one lead_facts defines, none is the user's)."""
+    placeholders = _chain_placeholders(chain) if base_name == "journey_lead_stages" else {}
+    base = _fill(_sql.text(base_name), placeholders)
+    text = _fill(_sql.text(name), placeholders)
+    start = _LEADING_COMMENTS.match(text).end()
+    if _WITH.match(text, start):
+        sql = f"{text[:start]}WITH {base_name} AS (\n{base}\n),{text[start + 4:]}"
     else:
-        with_.set("expressions", [cte, *with_.expressions])
-    return tree.sql(dialect="duckdb"), frozenset(p.name for p in tree.find_all(exp.Placeholder))
+        sql = f"{text[:start]}WITH {base_name} AS (\n{base}\n)\n{text[start:]}"
+    return sql, _sql.parameters_of(sql)
+
+
+def _fill(text: str, placeholders: dict[str, str | list[str]]) -> str:
+    """The text with each `__name` of its code replaced by its SQL (a list: comma-separated)."""
+    def replace(match: re.Match) -> str:
+        if match.group(1) is not None:
+            return match.group(1)
+        value = placeholders[match.group(2)]
+        return ",\n    ".join(value) if isinstance(value, list) else value
+
+    return _PLACEHOLDER.sub(replace, text)
 
 
 def run(
@@ -69,67 +87,50 @@ def chain_columns(agreement, stages: list[str]) -> tuple[str, ...]:
     return tuple(columns[stage] for stage in stages)
 
 
-def _chain_placeholders(chain: tuple[str, ...]) -> dict:
-    """The columns per chain stage k of journey_lead_stages.sql and the files reading it."""
-    as_of = exp.Placeholder(this="as_of")
+def _chain_placeholders(chain: tuple[str, ...]) -> dict[str, str | list[str]]:
+    """The SQL per chain stage k of journey_lead_stages.sql and the files reading it."""
     stages = range(len(chain))
-
-    def column(name: str, table: str = "f") -> exp.Column:
-        return exp.column(name, table=table)
-
-    def known(name: str) -> exp.Expression:
-        if name == "net":  # entered at the first issue by as_of, else at created_at
-            issued = column("first_issued_at")
-            return exp.Case().when(issued <= as_of.copy(), issued.copy()).else_(column("created_at"))
-        if name == "created_at":
-            return column(name)
-        return exp.Case().when(column(name) <= as_of.copy(), column(name))
-
-    def raised(k: int) -> exp.Expression:
-        latest = exp.func("greatest", *[column(f"known_{j}", "n") for j in range(k + 1)])
-        return exp.Case().when(column(f"known_{k}", "n").is_(exp.null()).not_(), latest)
-
-    def days(k: int) -> exp.Expression:  # from entering stage k to entering k + 1
-        seconds = exp.Sub(this=exp.func("epoch", column(f"entered_{k + 1}", "s")),
-                          expression=exp.func("epoch", column(f"entered_{k}", "s")))
-        return exp.Div(this=exp.paren(seconds), expression=exp.Literal.number(86400))
-
-    def by_stage(index: exp.Expression, value) -> exp.Expression:
-        """CASE index WHEN k THEN value(k) END over the chain (value None: no branch)."""
-        case = exp.Case(this=index)
-        for k in stages:
-            if value(k) is not None:
-                case = case.when(exp.Literal.number(k), value(k))
-        return case if case.args.get("ifs") else exp.null()
-
     moved_on = range(len(chain) - 1)  # stages with a next one
-    chain_index = column("chain_index", "m")
+
+    def known(name: str) -> str:
+        if name == "net":  # entered at the first issue by as_of, else at created_at
+            return "CASE WHEN f.first_issued_at <= $as_of THEN f.first_issued_at ELSE f.created_at END"
+        if name == "created_at":
+            return "f.created_at"
+        return f"CASE WHEN f.{name} <= $as_of THEN f.{name} END"
+
+    def raised(k: int) -> str:
+        latest = ", ".join(f"n.known_{j}" for j in range(k + 1))
+        return f"CASE WHEN NOT n.known_{k} IS NULL THEN GREATEST({latest}) END"
+
+    def quantile(k: int, fraction: str) -> str:  # of the days from entering stage k to entering k + 1
+        return f"QUANTILE_CONT((EPOCH(s.entered_{k + 1}) - EPOCH(s.entered_{k})) / 86400, {fraction})"
+
+    def by_stage(index: str, value) -> str:
+        """CASE index WHEN k THEN value(k) END over the chain (value None: no branch)."""
+        branches = [f"WHEN {k} THEN {value(k)}" for k in stages if value(k) is not None]
+        return f"CASE {index} {' '.join(branches)} END" if branches else "NULL"
+
+    furthest = " ".join(f"WHEN NOT e.entered_{k} IS NULL THEN {k}" for k in reversed(stages) if k > 0)
     return {
-        "__known_times": [exp.alias_(known(name), f"known_{k}") for k, name in enumerate(chain)],
-        "__raised_times": [exp.alias_(raised(k), f"raised_{k}") for k in stages],
+        "__known_times": [f"{known(name)} AS known_{k}" for k, name in enumerate(chain)],
+        "__raised_times": [f"{raised(k)} AS raised_{k}" for k in stages],
         "__entered_times": [
-            exp.alias_(exp.func("least", *[column(f"raised_{j}", "r") for j in range(k, len(chain))]), f"entered_{k}")
-            for k in stages
+            f"LEAST({', '.join(f'r.raised_{j}' for j in range(k, len(chain)))}) AS entered_{k}" for k in stages
         ],
-        "__furthest_index": exp.Case(ifs=[
-            exp.If(this=column(f"entered_{k}", "e").is_(exp.null()).not_(), true=exp.Literal.number(k))
-            for k in reversed(stages) if k > 0
-        ], default=exp.Literal.number(0)),
-        "__entered_columns": [column(f"entered_{k}", "e") for k in stages],
-        "__not_net_columns": [exp.alias_(column("created_at", "f"), "entered_0")] + [
-            exp.alias_(exp.cast(exp.null(), "timestamptz"), f"entered_{k}") for k in stages if k > 0
+        "__furthest_index": f"CASE {furthest} ELSE 0 END",
+        "__entered_columns": [f"e.entered_{k}" for k in stages],
+        "__not_net_columns": ["f.created_at AS entered_0"] + [
+            f"CAST(NULL AS TIMESTAMPTZ) AS entered_{k}" for k in stages if k > 0
         ],
-        "__reached_counts": [exp.alias_(exp.Count(this=column(f"entered_{k}", "s")), f"reached_{k}")
-                             for k in stages],
-        "__median_days": [exp.alias_(exp.func("quantile_cont", days(k), exp.Literal.number(0.5)),
-                                     f"median_days_{k}") for k in moved_on],
-        "__p90_days": [exp.alias_(exp.func("quantile_cont", days(k), exp.Literal.number(0.9)),
-                                  f"p90_days_{k}") for k in moved_on],
-        "__reached": by_stage(chain_index, lambda k: column(f"reached_{k}", "c")),
+        "__reached_counts": [f"COUNT(s.entered_{k}) AS reached_{k}" for k in stages],
+        "__median_days": [f"{quantile(k, '0.5')} AS median_days_{k}" for k in moved_on],
+        "__p90_days": [f"{quantile(k, '0.9')} AS p90_days_{k}" for k in moved_on],
+        "__reached": by_stage("m.chain_index", lambda k: f"c.reached_{k}"),
         "__median_days_in_stage": by_stage(
-            chain_index, lambda k: column(f"median_days_{k}", "c") if k in moved_on else None),
-        "__p90": by_stage(chain_index, lambda k: column(f"p90_days_{k}", "h") if k in moved_on else None),
-        "__furthest_entered": by_stage(column("furthest_index", "s"), lambda k: column(f"entered_{k}", "s")),
+            "m.chain_index", lambda k: f"c.median_days_{k}" if k in moved_on else None),
+        "__p90": by_stage("m.chain_index", lambda k: f"h.p90_days_{k}" if k in moved_on else None),
+        "__furthest_entered": by_stage("s.furthest_index", lambda k: f"s.entered_{k}"),
     }
 
 

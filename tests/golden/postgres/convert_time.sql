@@ -5,6 +5,17 @@
 /* rises, so that is the least S up to the day). */
 /* Every period of the range has a row for every split value seen. */
 WITH convert_time_km AS MATERIALIZED (
+  /* D27: the Kaplan-Meier estimate of the share of a cohort not yet converted, per cohort period of */
+  /* the first issue (D5) and split value ($split: 'channel', 'account_type' or 'none'), one row per */
+  /* distinct duration. The event ($to_event) is the first opportunity, or the first won close */
+  /* ('win'); the duration runs from the first issue, in days (a fraction; an event before the issue */
+  /* counts as at day 0). A lead without the event by $as_of is right-censored at $as_of, or at its */
+  /* loss when lost before: its latest opportunity lost (closed_at), or its latest outcome code's */
+  /* `next` is closed (the outcome's time), whichever came first. */
+  /* Set-wise product-limit: at_risk is the number of durations >= t (a running count from the */
+  /* longest); S(t) = exp(sum of ln(1 - d/n)) over the event times <= t, 0 once all at risk convert; */
+  /* Greenwood's sum d / (n (n - d)) gives the log-log ("exponential Greenwood") 95% interval */
+  /* S^exp(+-z sqrt(greenwood) / |ln S|). */
   WITH opportunity_order AS MATERIALIZED (
     SELECT
       o.lead_id,

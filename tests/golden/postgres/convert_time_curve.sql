@@ -1,4 +1,17 @@
-WITH convert_time_km /* D27's curve: per cohort period (and split value) and distinct duration, the leads at risk, those */ /* converting and censored there, and the share not yet converted with its 95% band. */ AS MATERIALIZED (
+/* D27's curve: per cohort period (and split value) and distinct duration, the leads at risk, those */
+/* converting and censored there, and the share not yet converted with its 95% band. */
+WITH convert_time_km AS MATERIALIZED (
+  /* D27: the Kaplan-Meier estimate of the share of a cohort not yet converted, per cohort period of */
+  /* the first issue (D5) and split value ($split: 'channel', 'account_type' or 'none'), one row per */
+  /* distinct duration. The event ($to_event) is the first opportunity, or the first won close */
+  /* ('win'); the duration runs from the first issue, in days (a fraction; an event before the issue */
+  /* counts as at day 0). A lead without the event by $as_of is right-censored at $as_of, or at its */
+  /* loss when lost before: its latest opportunity lost (closed_at), or its latest outcome code's */
+  /* `next` is closed (the outcome's time), whichever came first. */
+  /* Set-wise product-limit: at_risk is the number of durations >= t (a running count from the */
+  /* longest); S(t) = exp(sum of ln(1 - d/n)) over the event times <= t, 0 once all at risk convert; */
+  /* Greenwood's sum d / (n (n - d)) gives the log-log ("exponential Greenwood") 95% interval */
+  /* S^exp(+-z sqrt(greenwood) / |ln S|). */
   WITH opportunity_order AS MATERIALIZED (
     SELECT
       o.lead_id,

@@ -1,3 +1,5 @@
+/* D27's curve: per cohort period (and split value) and distinct duration, the leads at risk, those */
+/* converting and censored there, and the share not yet converted with its 95% band. */
 WITH opportunity_order_1 AS (
   SELECT
     o.lead_id,
@@ -132,7 +134,7 @@ WITH opportunity_order_1 AS (
     ORDER BY r.days NULLS LAST
     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
   )
-), convert_time_km /* D27's curve: per cohort period (and split value) and distinct duration, the leads at risk, those */ /* converting and censored there, and the share not yet converted with its 95% band. */ AS (
+), convert_time_km AS (
   SELECT
     s.period_start,
     s.split,

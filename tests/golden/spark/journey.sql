@@ -7,6 +7,8 @@
 /* (median_days_<k>) over journey_lead_stages' columns, and __reached, __median_days_in_stage: */
 /* those of metric_chain's row. */
 WITH net_1 AS (
+  /* D3/D4: net at as_of exactly when net_from <= as_of (lead_facts.sql); only a net lead goes */
+  /* past `lead` (D23). */
   SELECT
     f.lead_id,
     f.created_at,
@@ -103,6 +105,8 @@ WITH net_1 AS (
     e.entered_7
   FROM entered_3 AS e
   UNION ALL
+  /* A lead that is not net stops at `lead` (D23: the waterfall says why). Read apart from the net */
+  /* ones: a query read twice would be materialised. */
   SELECT
     d.period_start,
     f.channel,
@@ -131,7 +135,7 @@ WITH net_1 AS (
   SELECT
     s.period_start,
     CASE :split WHEN 'channel' THEN s.channel WHEN 'account_type' THEN s.account_type END AS split,
-    COUNT(s.entered_0) AS reached_0,
+    COUNT(s.entered_0) AS reached_0, /* D24: a median over the leads that reached the next stage (the others have no time there). */
     COUNT(s.entered_1) AS reached_1,
     COUNT(s.entered_2) AS reached_2,
     COUNT(s.entered_3) AS reached_3,

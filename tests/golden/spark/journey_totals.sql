@@ -2,6 +2,8 @@
 /* reached each stage of metric_stages, in the agreement's order. D26 starts from it. journey.py */
 /* fills in __reached_counts (reached_<k> per chain stage k) and __reached (metric_chain's row). */
 WITH net_1 AS (
+  /* D3/D4: net at as_of exactly when net_from <= as_of (lead_facts.sql); only a net lead goes */
+  /* past `lead` (D23). */
   SELECT
     f.lead_id,
     f.created_at,
@@ -98,6 +100,8 @@ WITH net_1 AS (
     e.entered_7
   FROM entered_3 AS e
   UNION ALL
+  /* A lead that is not net stops at `lead` (D23: the waterfall says why). Read apart from the net */
+  /* ones: a query read twice would be materialised. */
   SELECT
     d.period_start,
     f.channel,

@@ -6,6 +6,8 @@
 /* is closed or nurture; codes per the version in force on the event's date, metric_outcome_next). */
 /* Oldest first. $stage (or null) keeps one stage. */
 WITH net_1 AS (
+  /* D3/D4: net at as_of exactly when net_from <= as_of (lead_facts.sql); only a net lead goes */
+  /* past `lead` (D23). */
   SELECT
     f.lead_id,
     f.created_at,
@@ -102,6 +104,8 @@ WITH net_1 AS (
     e.entered_7
   FROM entered_3 AS e
   UNION ALL
+  /* A lead that is not net stops at `lead` (D23: the waterfall says why). Read apart from the net */
+  /* ones: a query read twice would be materialised. */
   SELECT
     d.period_start,
     f.channel,
@@ -127,6 +131,8 @@ WITH net_1 AS (
     )
     AND NOT COALESCE(f.net_from <= :as_of, FALSE)
 ), history AS (
+  /* journey.py fills in __p90_days (p90_days_<k> per chain stage k) and __p90 (metric_chain's */
+  /* row), and __furthest_entered: when a lead entered its furthest stage. */
   SELECT
     PERCENTILE(
       TRY_DIVIDE(
