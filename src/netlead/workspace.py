@@ -223,14 +223,15 @@ class Workspace:
     def _in_transaction(self, work, rebuild: bool = False):
         """`work()`, then the metric facts brought up to date (`metrics.update`, or with `rebuild`
         `metrics.refresh`), in one transaction."""
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            result = work()
-            (metrics.refresh if rebuild else metrics.update)(self.con, self.agreement)
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
+        with store.import_memory(self.con):
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                result = work()
+                (metrics.refresh if rebuild else metrics.update)(self.con, self.agreement)
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
         return result
 
     def refresh(self) -> None:

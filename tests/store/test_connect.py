@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from netlead.errors import NetleadError
-from netlead.store import connect
-from netlead.store.db import DEFAULT_MEMORY_LIMIT
+from netlead.store import connect, import_memory
+from netlead.store.db import DEFAULT_MEMORY_LIMIT, IMPORT_MEMORY_SHARE
 
 
 def setting(con, name):
@@ -38,6 +38,20 @@ def test_environment_overrides(monkeypatch):
     con = connect(":memory:", "Europe/London", memory_limit="2GB", threads=2)  # arguments win
     assert as_bytes(setting(con, "memory_limit")) == pytest.approx(2e9, rel=0.05)
     assert setting(con, "threads") == 2
+
+
+@pytest.mark.parametrize("limit", ["400MB", "3GB", "60%"])
+def test_an_import_runs_with_a_share_of_the_limit_and_gives_it_back(limit):
+    con = connect(":memory:", "Europe/London", memory_limit=limit)
+    before = setting(con, "memory_limit")
+    with import_memory(con):
+        # DuckDB shows a limit to one decimal: 2.8 GiB
+        assert as_bytes(setting(con, "memory_limit")) == pytest.approx(as_bytes(before) * IMPORT_MEMORY_SHARE,
+                                                                      rel=0.05)
+    assert setting(con, "memory_limit") == before
+    with pytest.raises(ZeroDivisionError), import_memory(con):
+        1 / 0  # noqa: B018 - an import that fails
+    assert setting(con, "memory_limit") == before
 
 
 @pytest.mark.parametrize(("name", "value"), [("NETLEAD_MEMORY_LIMIT", "lots"), ("NETLEAD_THREADS", "two")])

@@ -7,7 +7,7 @@ the store and never imports."""
 from typing import TYPE_CHECKING
 
 from netlead.store.columns import COLUMNS, KEYS, KINDS, Column, required
-from netlead.store.db import connect
+from netlead.store.db import connect, import_memory
 from netlead.store.quarantine import attribute_names, quarantine, summary
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ __all__ = [
     "ImportResult",
     "attribute_names",
     "connect",
+    "import_memory",
     "import_file",
     "import_staged",
     "quarantine",
