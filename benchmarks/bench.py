@@ -184,7 +184,7 @@ def measure(name: str, cmd: list[str], repeat: int, before=None, stdout: Path | 
     walls = [r["wall"] for r in runs]
     result = {"name": name, "median_s": statistics.median(walls), "min_s": min(walls),
               "runs_s": walls, "peak_rss_mb": max(r["rss_mb"] for r in runs)}
-    print(f"  {name}: {result['median_s']:.3f} s (min {result['min_s']:.3f}), {result['peak_rss_mb']:.0f} MB")
+    print(f"  {name}: {result['median_s']:.3f} s (min {result['min_s']:.3f}), {result['peak_rss_mb']:.0f} MiB")
     return result
 
 
@@ -431,7 +431,7 @@ def table(report: dict) -> str:
     floor = rows.get("floor.sql (scan floor)", {}).get("median_s")
     duck = rows.get("DuckDB: the suite in one process", {}).get("median_s")
     lines = [
-        "| size | part | measurement | median s | min s | peak RSS MB | × reference | × floor |",
+        "| size | part | measurement | median s | min s | peak RSS MiB | × reference | × floor |",
         "|---|---|---|---:|---:|---:|---:|---:|",
     ]
     for r in report["results"]:
