@@ -151,6 +151,15 @@ def test_stuck_json_d25(workspace):
     assert run_json("stuck", "--stage", "issued", "-w", workspace, *AS_OF) == STUCK[1:2]
 
 
+def test_stuck_table_shows_the_oldest_first_and_says_how_many_in_all(workspace):
+    result = CliRunner().invoke(app, ["stuck", "--limit", "2", "-w", workspace, *AS_OF], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "stuck leads: the first 2 of 4" in result.stdout
+    assert "A4" in result.stdout and "B1" in result.stdout
+    assert "B2" not in result.stdout and "B4" not in result.stdout
+    assert run_json("stuck", "--limit", "2", "-w", workspace, *AS_OF) == STUCK  # json: all
+
+
 def test_whatif_json_d26(workspace):
     rows = run_json("whatif", "--from", "2026-Q1", "--to", "2026-Q1", "--stage", "responded=+0.02",
                     "-w", workspace, *AS_OF)

@@ -83,6 +83,9 @@ def test_table_json_is_dumps_of_the_rows():
         table = con.sql(sql).to_arrow_table()
         assert output.table_json(table) == output.dumps(table.to_pylist())
     assert json.loads(output.table_json(table)) == []
+    for rows in (2 * output.PART_ROWS + 1, output.PART_ROWS):  # written in parts; exactly one part
+        table = con.sql("SELECT range::INTEGER AS a, range * 0.1 AS b FROM range($rows)", params={"rows": rows}).to_arrow_table()
+        assert output.table_json(table) == output.dumps(table.to_pylist())
 
 
 @pytest.fixture

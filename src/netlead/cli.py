@@ -90,15 +90,21 @@ def _print_result(result, fmt: Format, meta: bool, title: str, pivot: tuple[str,
     from netlead import output
 
     if fmt is Format.json:
-        # From the Arrow columns: the text dumps(result.rows()) writes, without a dict per row.
-        rows = output.table_json(result.table)
-        sys.stdout.write((f'{{"meta": {output.dumps(result.meta)}, "rows": {rows}}}' if meta else rows) + "\n")
+        # From the Arrow columns: the text dumps(result.rows()) writes, without a dict per row,
+        # written a part at a time.
+        if meta:
+            sys.stdout.write(f'{{"meta": {output.dumps(result.meta)}, "rows": ')
+        for part in output.table_json_parts(result.table):
+            sys.stdout.write(part)
+        sys.stdout.write("}\n" if meta else "\n")
         return
-    rows = result.rows()
     if fmt is Format.csv:
-        sys.stdout.write(output.to_csv(rows, result.table.column_names))
+        sys.stdout.write(output.to_csv(result.rows(), result.table.column_names))
     else:
-        _stdout().print(_rich_table(rows[:limit], columns or result.table.column_names, title, pivot))
+        shown = result.table if limit is None else result.table.slice(0, limit)
+        if shown.num_rows < result.table.num_rows:
+            title = f"{title}: the first {shown.num_rows:,} of {result.table.num_rows:,}"
+        _stdout().print(_rich_table(shown.to_pylist(), columns or result.table.column_names, title, pivot))
         versions = ", ".join(f"v{v['version']} from {v['effective_from']}" + (
             f" (restated: {v['restatement']})" if v["restatement"] else "") for v in result.meta["agreement"])
         _stdout().print(f"agreement {versions} · as of {result.meta['as_of']} · {result.meta['currency']}",
@@ -470,7 +476,8 @@ def journey(workspace: WorkspaceOpt = ".", by: ByOpt = Unit.month, from_: FromOp
 @app.command()
 def stuck(workspace: WorkspaceOpt = ".",
           stage: Annotated[str | None, typer.Option("--stage", help="Only this stage.")] = None,
-          as_of: AsOfOpt = None, fmt: FormatOpt = Format.table, meta: MetaOpt = False):
+          as_of: AsOfOpt = None, fmt: FormatOpt = Format.table, meta: MetaOpt = False,
+          limit: Annotated[int, typer.Option(help="Rows to show in a table, oldest first (json/csv: all).")] = 50):
     """Leads stuck in a stage longer than its stuck_after_days (else the 90th percentile of the
     time leads spend there), oldest first, with rep, owners and context for the weekly meeting (D25)."""
     try:
@@ -478,7 +485,7 @@ def stuck(workspace: WorkspaceOpt = ".",
             result = ws.stuck(stage=stage, as_of=as_of)
     except NetleadError as e:
         _fail(e)
-    _print_result(result, fmt, meta, "stuck leads")
+    _print_result(result, fmt, meta, "stuck leads", limit=limit)
 
 
 @app.command()
