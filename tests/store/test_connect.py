@@ -52,6 +52,8 @@ def test_an_import_runs_with_a_share_of_the_limit_and_gives_it_back(limit):
     with pytest.raises(ZeroDivisionError), import_memory(con):
         1 / 0  # noqa: B018 - an import that fails
     assert setting(con, "memory_limit") == before
+    with import_memory(con.cursor()):  # not made by connect: left as it is
+        assert setting(con, "memory_limit") == before
 
 
 @pytest.mark.parametrize(("name", "value"), [("NETLEAD_MEMORY_LIMIT", "lots"), ("NETLEAD_THREADS", "two")])

@@ -84,12 +84,15 @@ def _bytes(limit: str) -> int:
 
 @contextlib.contextmanager
 def import_memory(con) -> Iterator[None]:
-    """Within: DuckDB's memory limit at IMPORT_MEMORY_SHARE of the one `connect` set (other
-    engines: unchanged)."""
-    if not isinstance(con, duckdb.DuckDBPyConnection):
+    """Within: DuckDB's memory limit (one for the whole database) at IMPORT_MEMORY_SHARE of the one
+    `connect` set. Unchanged on other engines, and on a DuckDB connection `connect` did not make
+    (a cursor of one: the variable is the connection's own)."""
+    limit = None
+    if isinstance(con, duckdb.DuckDBPyConnection):
+        (limit,) = con.execute("SELECT getvariable('netlead_memory_limit')").fetchone()
+    if limit is None:
         yield
         return
-    (limit,) = con.execute("SELECT getvariable('netlead_memory_limit')").fetchone()
     con.execute(f"SET memory_limit = '{int(limit * IMPORT_MEMORY_SHARE)}B'")
     try:
         yield
