@@ -222,7 +222,8 @@ class Workspace:
 
     def _in_transaction(self, work, rebuild: bool = False):
         """`work()`, then the metric facts brought up to date (`metrics.update`, or with `rebuild`
-        `metrics.refresh`), in one transaction."""
+        `metrics.refresh`), in one transaction, under the import's share of DuckDB's memory limit
+        (`store.import_memory`)."""
         with store.import_memory(self.con):
             self.con.execute("BEGIN TRANSACTION")
             try:
