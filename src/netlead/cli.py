@@ -557,7 +557,7 @@ def demo(directory: Annotated[Path, typer.Argument(help="Folder for the demo wor
         _print_result(ws.journey(by="quarter", from_=quarter, to=quarter), Format.table, False,
                       f"buyer journey of the leads created in {quarter}",
                       columns=["stage", "reached", "conversion_to_next", "median_days_in_stage", "owners"])
-        _print_result(ws.stuck(), Format.table, False, "stuck leads, oldest first (the first 5)",
+        _print_result(ws.stuck(), Format.table, False, "stuck leads, oldest first",
                       columns=["lead_id", "stage", "days_in_stage", "threshold_days", "rep", "channel"], limit=5)
         _print_result(ws.whatif({"responded": "+0.02"}, from_=quarter, to=quarter), Format.table, False,
                       f"what if 2 more points of responded leads became opportunities ({quarter})")
