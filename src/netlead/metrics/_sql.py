@@ -13,7 +13,8 @@ Three things are filled in on the parsed tree, never by string formatting:
 - a bare column named in `placeholders` becomes the given SQLGlot expression (agreement-dependent
   SQL: versions, rules, evidence), or, when given a list and standing in a SELECT list, that many
   select items.
-Values are bound as `$name` parameters at execution.
+Values are bound as `$name` parameters at execution. (`fill_text` fills `__name` placeholders as
+text, for the journey's per-stage columns, which a command writes without loading SQLGlot.)
 
 `transpile(sql, dialect)` turns that DuckDB SQL into the statements of another engine (`postgres`,
 `spark`) with SQLGlot, raising on anything SQLGlot cannot express (`ErrorLevel.RAISE`). Where
@@ -127,6 +128,23 @@ def _parameters(name: str) -> frozenset[str]:
 def parameters_of(sql: str) -> frozenset[str]:
     """The `$name` parameters the code of `sql` uses."""
     return frozenset(_PARAMETER.findall(_NOT_CODE.sub(" ", sql)))
+
+
+# A text placeholder (`__name`) in the code of SQL; comments and literals are matched first and
+# kept as written.
+_TEXT_PLACEHOLDER = re.compile(f"({_NOT_CODE.pattern})|\\b(__[a-z][a-z0-9_]*)\\b", re.DOTALL)
+
+
+def fill_text(sql: str, placeholders: dict[str, str | list[str]]) -> str:
+    """`sql` with each `__name` of its code replaced by its SQL text (a list: comma-separated).
+    Only for SQL netlead writes itself from names it defines (journey.py): never the user's text."""
+    def replace(match: re.Match) -> str:
+        if match.group(1) is not None:
+            return match.group(1)
+        value = placeholders[match.group(2)]
+        return ",\n    ".join(value) if isinstance(value, list) else value
+
+    return _TEXT_PLACEHOLDER.sub(replace, sql)
 
 
 @functools.cache

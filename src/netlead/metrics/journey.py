@@ -35,9 +35,6 @@ def owners_text(owners: dict[str, Decimal]) -> str:
     return ", ".join(f"{name} {format(Decimal(share).normalize(), 'f')}" for name, share in owners.items())
 
 
-# A placeholder (`__name`) in the code of a journey file; comments and literals are matched first
-# and kept as written.
-_PLACEHOLDER = re.compile(r"(--[^\n]*|/\*.*?\*/|'[^']*'|\"[^\"]*\")|\b(__[a-z][a-z0-9_]*)\b", re.DOTALL)
 _LEADING_COMMENTS = re.compile(r"(?:\s+|--[^\n]*)*")
 _WITH = re.compile(r"WITH\b", re.IGNORECASE)
 
@@ -48,28 +45,17 @@ def composed(name: str, base_name: str = "journey_lead_stages",
     """The SQL of `sql/<name>.sql` with `sql/<base_name>.sql` as its first CTE, named like that
     file, and the parameters it uses: D23 (and D27's estimate) are written once. `chain` names the
     lead_facts column timing each stage of the journey's chain, in order (`chain_columns`): the
-    journey's files have a column per stage, written in by `_fill` (text, as a journey command
-    loads no SQLGlot; every name in it is one lead_facts defines, none is the user's)."""
+    journey's files have a column per stage, written in by `_sql.fill_text` (text, as a journey
+    command loads no SQLGlot; every name in it is one lead_facts defines, none is the user's)."""
     placeholders = _chain_placeholders(chain) if base_name == "journey_lead_stages" else {}
-    base = _fill(_sql.text(base_name), placeholders)
-    text = _fill(_sql.text(name), placeholders)
+    base = _sql.fill_text(_sql.text(base_name), placeholders)
+    text = _sql.fill_text(_sql.text(name), placeholders)
     start = _LEADING_COMMENTS.match(text).end()
     if _WITH.match(text, start):
         sql = f"{text[:start]}WITH {base_name} AS (\n{base}\n),{text[start + 4:]}"
     else:
         sql = f"{text[:start]}WITH {base_name} AS (\n{base}\n)\n{text[start:]}"
     return sql, _sql.parameters_of(sql)
-
-
-def _fill(text: str, placeholders: dict[str, str | list[str]]) -> str:
-    """The text with each `__name` of its code replaced by its SQL (a list: comma-separated)."""
-    def replace(match: re.Match) -> str:
-        if match.group(1) is not None:
-            return match.group(1)
-        value = placeholders[match.group(2)]
-        return ",\n    ".join(value) if isinstance(value, list) else value
-
-    return _PLACEHOLDER.sub(replace, text)
 
 
 def run(
